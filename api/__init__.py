@@ -1,0 +1,1 @@
+"""Cœur de Valence: the downtown app of Valence (Drôme)."""

@@ -1,0 +1,1 @@
+"""Accounts: passwords, tokens, roles and the dependencies that guard every route."""

@@ -1,0 +1,61 @@
+"""The one settings object, read from the environment with the VALENCE_ prefix."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-only-secret-change-me-in-production-0000"  # noqa: S105
+MIN_PRODUCTION_SECRET_LENGTH = 32
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting the service reads; each one is documented in README.md."""
+
+    model_config = SettingsConfigDict(env_prefix="VALENCE_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    database_url: str = "sqlite:///./var/valence.db"
+    secret_key: str = DEFAULT_SECRET_KEY
+    jwt_issuer: str = "coeur-de-valence"
+    jwt_audience: str = "coeur-de-valence-api"
+    access_token_minutes: int = Field(default=15, ge=1, le=15)
+    refresh_token_idle_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+    login_max_days: int = Field(default=90, ge=1)
+    login_failures_per_account: int = Field(default=10, ge=1)
+    login_failures_per_address: int = Field(default=50, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=60)
+    argon2_time_cost: int = Field(default=2, ge=1)
+    argon2_memory_kib: int = Field(default=19 * 1024, ge=8 * 1024)
+    argon2_parallelism: int = Field(default=1, ge=1)
+    cors_origins: list[str] = Field(default_factory=list)
+    trusted_proxies: str = "127.0.0.1"
+    pwa_dir: Path = PROJECT_DIR / "pwa" / "dist"
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_weak_production_secret(self) -> "Settings":
+        if self.env == "production" and (
+            self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < MIN_PRODUCTION_SECRET_LENGTH
+        ):
+            raise ValueError(
+                "VALENCE_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_PRODUCTION_SECRET_LENGTH} characters in production"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

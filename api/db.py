@@ -1,0 +1,133 @@
+"""Database engine, metadata naming convention and the request-scoped session."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import Column, DateTime, Dialect, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel
+
+from api.config import get_settings
+from api.errors import AppError
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+metadata: MetaData = SQLModel.metadata
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_POOL_SIZE = 40
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC and always hands back an aware datetime (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
+
+def timestamp_column(*, nullable: bool = False, index: bool = False) -> "Column[datetime]":
+    """A timezone-aware column; every table module builds its `_at` columns with it."""
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+READ_ONLY = "valence_read_only"
+
+
+def _begin(conn: Any) -> None:
+    # Writers take the lock when the transaction starts rather than on the first write, so that two
+    # connections never fail upgrading a read snapshot; busy_timeout then queues them. Readers must not
+    # take it: WAL lets them run alongside the writer.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+def build_engine(database_url: str) -> Engine:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            # Opening a SQLite connection (and its pragmas) costs more than a query: keep enough for every
+            # worker thread rather than churning overflow connections.
+            pool_size=SQLITE_POOL_SIZE,
+            max_overflow=SQLITE_POOL_SIZE,
+        )
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        # pysqlite's own transaction handling is switched off so that BEGIN is ours.
+        event.listen(engine, "connect", lambda dbapi_conn, _rec: setattr(dbapi_conn, "isolation_level", None))
+        event.listen(engine, "begin", _begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+@lru_cache
+def get_engine() -> Engine:
+    return build_engine(get_settings().database_url)
+
+
+def transactional(session: Session) -> Iterator[Session]:
+    """Commit when the route succeeds, roll back when it raises (unless the error keeps changes)."""
+    try:
+        yield session
+        session.commit()
+    except AppError as exc:
+        if exc.keeps_changes:
+            session.commit()
+        else:
+            session.rollback()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def get_session() -> Iterator[Session]:
+    """The request's session, for routes that write."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield from transactional(session)
+
+
+def get_read_session() -> Iterator[Session]:
+    """A session for routes that only read: on SQLite it does not queue behind writers."""
+    with Session(get_engine().execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
+        yield from transactional(session)
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]

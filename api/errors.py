@@ -1,0 +1,234 @@
+"""One error shape for every error path: application/problem+json (RFC 9457) with a French detail."""
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("api.errors")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "/problems/"
+
+
+class AppError(Exception):
+    """An error a caller can act on; carries its HTTP status, a stable slug and a French detail."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Requête invalide"
+    # When true, the request's session commits what was flushed before the error (e.g. a failed
+    # sign-in that must count towards the limit); by default an error rolls everything back.
+    keeps_changes = False
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        slug: str | None = None,
+        errors: Sequence[Mapping[str, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if slug is not None:
+            self.slug = slug
+        self.errors = list(errors) if errors is not None else None
+        self.headers = dict(headers or {})
+
+
+class ValidationFailed(AppError):
+    status = 422
+    slug = "validation-error"
+    title = "Données invalides"
+
+
+class Unauthorized(AppError):
+    status = 401
+    slug = "unauthorized"
+    title = "Authentification requise"
+
+    def __init__(self, detail: str, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(detail, **kwargs)
+
+
+class Forbidden(AppError):
+    status = 403
+    slug = "forbidden"
+    title = "Accès refusé"
+
+
+class NotFound(AppError):
+    status = 404
+    slug = "not-found"
+    title = "Introuvable"
+
+
+class Conflict(AppError):
+    status = 409
+    slug = "conflict"
+    title = "Conflit"
+
+
+class RateLimited(AppError):
+    status = 429
+    slug = "rate-limited"
+    title = "Trop de tentatives"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after_s)})
+
+
+class ServiceUnavailable(AppError):
+    status = 503
+    slug = "service-unavailable"
+    title = "Service indisponible"
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    errors: Sequence[Mapping[str, str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if instance is not None:
+        body["instance"] = instance
+    if errors is not None:
+        body["errors"] = list(errors)
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_MEDIA_TYPE)
+
+
+# French wording of pydantic's error types; anything else falls back to a generic sentence.
+_VALIDATION_MESSAGES = {
+    "missing": "Ce champ est obligatoire.",
+    "extra_forbidden": "Ce champ n'est pas accepté.",
+    "string_type": "Une chaîne de caractères est attendue.",
+    "string_too_short": "Trop court : au moins {min_length} caractère(s).",
+    "string_too_long": "Trop long : au plus {max_length} caractère(s).",
+    "int_parsing": "Un nombre entier est attendu.",
+    "int_type": "Un nombre entier est attendu.",
+    "float_parsing": "Un nombre est attendu.",
+    "bool_parsing": "Une valeur vrai/faux est attendue.",
+    "greater_than_equal": "La valeur doit être au moins {ge}.",
+    "less_than_equal": "La valeur doit être au plus {le}.",
+    "greater_than": "La valeur doit être supérieure à {gt}.",
+    "less_than": "La valeur doit être inférieure à {lt}.",
+    "literal_error": "Valeur non reconnue : choisissez parmi {expected}.",
+    "enum": "Valeur non reconnue : choisissez parmi {expected}.",
+    "uuid_parsing": "Identifiant invalide.",
+    "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
+    "model_attributes_type": "Un objet JSON est attendu.",
+    "dict_type": "Un objet JSON est attendu.",
+}
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _french_message(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    if kind == "value_error":
+        message = str(error.get("msg", ""))
+        if "email" in message.lower():
+            return "Adresse e-mail invalide."
+        # Our own validators raise ValueError with a French sentence; pydantic prefixes it.
+        return message.removeprefix("Value error, ")
+    template = _VALIDATION_MESSAGES.get(kind)
+    if template is None:
+        return "Valeur invalide."
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def validation_errors(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    return [{"field": _field_name(e.get("loc", ())), "detail": _french_message(e)} for e in raw]
+
+
+async def _app_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, AppError):  # pragma: no cover - registered for AppError only
+        raise exc
+    return problem_response(
+        exc.status,
+        exc.slug,
+        exc.title,
+        exc.detail,
+        instance=request.url.path,
+        errors=exc.errors if exc.errors is not None else ([] if exc.status == 422 else None),
+        headers=exc.headers,
+    )
+
+
+async def _request_validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, RequestValidationError):  # pragma: no cover
+        raise exc
+    errors = validation_errors(exc.errors())
+    return problem_response(
+        422,
+        "validation-error",
+        "Données invalides",
+        "Certaines données envoyées sont invalides : corrigez les champs signalés puis réessayez.",
+        instance=request.url.path,
+        errors=errors,
+    )
+
+
+_HTTP_PROBLEMS = {
+    400: ("bad-request", "Requête invalide", "La requête est mal formée."),
+    401: ("unauthorized", "Authentification requise", "Connectez-vous pour continuer."),
+    403: ("forbidden", "Accès refusé", "Vous n'avez pas accès à cette ressource."),
+    404: ("not-found", "Introuvable", "Cette adresse n'existe pas."),
+    405: ("method-not-allowed", "Méthode non autorisée", "Cette action n'est pas possible à cette adresse."),
+    413: ("payload-too-large", "Requête trop volumineuse", "Les données envoyées sont trop volumineuses."),
+    415: ("unsupported-media-type", "Format non pris en charge", "Ce format de données n'est pas accepté."),
+}
+
+
+async def http_exception_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    slug, title, detail = _HTTP_PROBLEMS.get(
+        exc.status_code, ("http-error", "Erreur", "La requête n'a pas pu aboutir.")
+    )
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow")
+        if allowed:
+            detail = f"Cette adresse n'accepte pas {request.method} ; méthodes possibles : {allowed}."
+    return problem_response(
+        exc.status_code, slug, title, detail, instance=request.url.path, headers=exc.headers
+    )
+
+
+async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        500,
+        "internal-error",
+        "Erreur interne",
+        "Une erreur interne est survenue. Réessayez dans quelques instants ; "
+        "si elle persiste, signalez-la à l'équipe Cœur de Valence.",
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error_handler)
+    app.add_exception_handler(RequestValidationError, _request_validation_handler)
+    app.add_exception_handler(Exception, _unhandled_error_handler)

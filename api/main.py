@@ -1,0 +1,134 @@
+"""Builds the app: API routers, error handlers, security headers, and the built PWA at /."""
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import fastapi_offline
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.auth.routes import router as auth_router
+from api.config import Settings, get_settings
+from api.db import ReadSessionDep
+from api.errors import ServiceUnavailable, http_exception_problem, install_error_handlers
+from api.http import DOCS_PATH, RequestLogMiddleware, SecurityHeadersMiddleware
+
+logger = logging.getLogger("api")
+
+API_PREFIX = "/api/v1"
+VERSION = "0.1.0"
+DOCS_ASSETS = "/api/docs-assets"
+NO_CACHE = {"Cache-Control": "no-cache"}
+IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
+
+health_router = APIRouter(tags=["service"])
+
+
+@health_router.get("/health")
+def health(session: ReadSessionDep) -> dict[str, str]:
+    """Liveness and database reachability."""
+    try:
+        session.connection().execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        logger.exception("health check: database unreachable")
+        raise ServiceUnavailable(
+            "La base de données est injoignable. Réessayez dans quelques instants."
+        ) from None
+    return {"status": "ok", "database": session.get_bind().dialect.name, "version": VERSION}
+
+
+class _ImmutableStatic(StaticFiles):
+    """Vite's hashed assets never change under one name: let browsers keep them."""
+
+    async def get_response(self, path: str, scope: Any) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers.update(IMMUTABLE)
+        return response
+
+
+def _mount_pwa(app: FastAPI, pwa_dir: Path) -> Path | None:
+    index = pwa_dir / "index.html"
+    if not index.is_file():
+        logger.warning("PWA not built: %s is missing (run `make install`)", index)
+        return None
+    for entry in sorted(pwa_dir.iterdir()):
+        if entry.is_dir():
+            app.mount(f"/{entry.name}", _ImmutableStatic(directory=entry), name=f"pwa-{entry.name}")
+        elif entry.name != "index.html":
+            # Top-level files (service worker, manifest, icons) keep their names across releases.
+            def serve(file: Path = entry) -> FileResponse:
+                return FileResponse(file, headers=NO_CACHE)
+
+            app.add_api_route(f"/{entry.name}", serve, methods=["GET", "HEAD"], include_in_schema=False)
+    return index
+
+
+def _mount_docs(app: FastAPI) -> None:
+    static = Path(fastapi_offline.__file__).parent / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=static), name="docs-assets")
+
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="Cœur de Valence — API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+        )
+
+    app.add_api_route(DOCS_PATH, docs, methods=["GET"], include_in_schema=False)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Cœur de Valence",
+        version=VERSION,
+        description="API du centre-ville de Valence : commerces, offres, fidélité, carte étudiante.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.include_router(health_router, prefix=API_PREFIX)
+    app.include_router(auth_router, prefix=API_PREFIX)
+    if not settings.is_production:
+        _mount_docs(app)
+    index = _mount_pwa(app, settings.pwa_dir)
+
+    async def not_found_or_shell(request: Request, exc: Exception) -> Response:
+        if not isinstance(exc, StarletteHTTPException):  # pragma: no cover
+            raise exc
+        path = request.url.path
+        is_pwa_route = (
+            exc.status_code == 404
+            and index is not None
+            and request.method in {"GET", "HEAD"}
+            and not (path == "/api" or path.startswith("/api/"))
+            and "." not in path.rsplit("/", 1)[-1]
+        )
+        if is_pwa_route and index is not None:
+            return FileResponse(index, headers=NO_CACHE)
+        return await http_exception_problem(request, exc)
+
+    app.add_exception_handler(StarletteHTTPException, not_found_or_shell)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            expose_headers=["Retry-After"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    app.add_middleware(RequestLogMiddleware)
+    return app

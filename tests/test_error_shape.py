@@ -1,0 +1,119 @@
+"""Every error path answers with the same problem+json shape and a French detail a person can act on."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.config import get_settings
+from api.db import build_engine, get_read_session, transactional
+from api.main import create_app
+from tests.factories import DEFAULT_PASSWORD, bearer, make_user, sign_in
+
+
+def assert_problem(response, status: int, slug: str) -> dict:  # type: ignore[no-untyped-def]
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"].endswith("/" + slug)
+    assert body["title"]
+    assert len(body["detail"]) > 10
+    if status == 422:
+        assert isinstance(body["errors"], list) and body["errors"]
+        assert all(set(e) == {"field", "detail"} for e in body["errors"])
+    return body
+
+
+def test_every_error_path_has_the_problem_shape(client: TestClient, session: Session) -> None:
+    shopper = make_user(session)
+    tokens = sign_in(client, shopper.email)
+
+    assert_problem(client.get("/api/v1/no-such-thing"), 404, "not-found")
+    assert_problem(client.get("/api/"), 404, "not-found")
+    body = assert_problem(client.delete("/api/v1/health"), 405, "method-not-allowed")
+    assert "GET" in body["detail"]
+    body = assert_problem(client.post("/api/v1/auth/register", json={"email": "x"}), 422, "validation-error")
+    assert {e["field"] for e in body["errors"]} >= {"email", "password", "display_name"}
+    body = assert_problem(
+        client.post(
+            "/api/v1/auth/register", content=b"{not json", headers={"content-type": "application/json"}
+        ),
+        422,
+        "validation-error",
+    )
+    assert_problem(client.get("/api/v1/me"), 401, "unauthorized")
+    assert_problem(client.get("/api/v1/me", headers={"Authorization": "Bearer nope"}), 401, "unauthorized")
+    assert_problem(
+        client.post(
+            f"/api/v1/admin/users/{shopper.id}/roles", json={"role": "admin"}, headers=bearer(tokens)
+        ),
+        403,
+        "forbidden",
+    )
+    assert_problem(
+        client.post(
+            "/api/v1/auth/register",
+            json={"email": shopper.email.upper(), "password": DEFAULT_PASSWORD, "display_name": "Autre"},
+        ),
+        409,
+        "conflict",
+    )
+
+
+def test_admin_on_unknown_user_is_not_found(client: TestClient, session: Session) -> None:
+    from api.auth.models import Role
+
+    admin = make_user(session, roles=[Role.admin])
+    tokens = sign_in(client, admin.email)
+    response = client.post(
+        "/api/v1/admin/users/00000000-0000-4000-8000-000000000000/roles",
+        json={"role": "merchant"},
+        headers=bearer(tokens),
+    )
+    assert_problem(response, 404, "not-found")
+
+
+def test_rate_limited_is_a_problem_with_retry_after(client: TestClient, session: Session) -> None:
+    user = make_user(session)
+    for _ in range(10):
+        client.post("/api/v1/auth/token", json={"email": user.email, "password": "wrong password!"})
+    response = client.post("/api/v1/auth/token", json={"email": user.email, "password": DEFAULT_PASSWORD})
+    assert_problem(response, 429, "rate-limited")
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_internal_error_reveals_no_internals(session: Session) -> None:
+    app = create_app(get_settings())
+
+    def boom() -> None:
+        raise RuntimeError("secret internals: password=hunter2")
+
+    app.add_api_route("/api/v1/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/boom")
+    body = assert_problem(response, 500, "internal-error")
+    assert "hunter2" not in response.text and "RuntimeError" not in response.text
+    assert "Réessayez" in body["detail"]
+
+
+@pytest.fixture
+def unreachable_database_client() -> Iterator[TestClient]:
+    # Nothing listens on port 1: the connection is refused at once.
+    engine = build_engine("postgresql+psycopg://valence@127.0.0.1:1/valence?connect_timeout=2")
+    app = create_app(get_settings())
+
+    def broken_session() -> Iterator[Session]:
+        with Session(engine) as db_session:
+            yield from transactional(db_session)
+
+    app.dependency_overrides[get_read_session] = broken_session
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+    engine.dispose()
+
+
+def test_health_is_503_when_the_database_is_unreachable(unreachable_database_client: TestClient) -> None:
+    body = assert_problem(unreachable_database_client.get("/api/v1/health"), 503, "service-unavailable")
+    assert "base de données" in body["detail"]
