@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "dev-only-secret-change-me-in-production-0000"  # noqa: S105
@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     trusted_proxies: str = "127.0.0.1"
     pwa_dir: Path = PROJECT_DIR / "pwa" / "dist"
+    # min_lon,min_lat,max_lon,max_lat: around the Valence Romans agglomeration.
+    territory_bbox: str = "4.70,44.78,5.30,45.20"
+    map_tile_url: str = ""
+    map_attribution: str = "© les contributeurs d'OpenStreetMap"
     log_level: str = "INFO"
 
     @model_validator(mode="after")
@@ -46,6 +50,19 @@ class Settings(BaseSettings):
                 f"{MIN_PRODUCTION_SECRET_LENGTH} characters in production"
             )
         return self
+
+    @field_validator("territory_bbox")
+    @classmethod
+    def _valid_bbox(cls, value: str) -> str:
+        parts = [float(p) for p in value.split(",")]
+        if len(parts) != 4 or not (parts[0] < parts[2] and parts[1] < parts[3]):
+            raise ValueError("VALENCE_TERRITORY_BBOX must be min_lon,min_lat,max_lon,max_lat")
+        return value
+
+    @property
+    def territory(self) -> tuple[float, float, float, float]:
+        min_lon, min_lat, max_lon, max_lat = (float(p) for p in self.territory_bbox.split(","))
+        return min_lon, min_lat, max_lon, max_lat
 
     @property
     def is_sqlite(self) -> bool:

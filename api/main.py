@@ -15,10 +15,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth.routes import router as auth_router
+from api.catalog.routes import router as catalog_router
 from api.config import Settings, get_settings
 from api.db import ReadSessionDep
 from api.errors import ServiceUnavailable, http_exception_problem, install_error_handlers
 from api.http import DOCS_PATH, RequestLogMiddleware, SecurityHeadersMiddleware
+from api.shops.routes import router as shops_router
 
 logger = logging.getLogger("api")
 
@@ -100,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health_router, prefix=API_PREFIX)
     app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(shops_router, prefix=API_PREFIX)
+    app.include_router(catalog_router, prefix=API_PREFIX)
     if not settings.is_production:
         _mount_docs(app)
     index = _mount_pwa(app, settings.pwa_dir)

@@ -1,5 +1,7 @@
 """Imports every table module so that the metadata (migrations, tests) knows them all."""
 
 from api.auth import models as auth_models
+from api.catalog import models as catalog_models
+from api.shops import models as shop_models
 
-__all__ = ["auth_models"]
+__all__ = ["auth_models", "catalog_models", "shop_models"]

@@ -28,6 +28,18 @@ async def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
+async def get_optional_principal(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """The caller when a token is sent (and then it must be valid), None for anonymous visitors."""
+    if credentials is None:
+        return None
+    return await get_principal(credentials)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
+
+
 def require_role(role: Role) -> Callable[[Principal], Awaitable[Principal]]:
     async def _check(principal: CurrentPrincipal) -> Principal:
         if role.value not in principal.roles:

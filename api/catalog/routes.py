@@ -1,0 +1,80 @@
+"""HTTP routes for a shop's items and their CSV import (contract §4)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+
+from api.auth.deps import CurrentPrincipal
+from api.catalog import service
+from api.catalog.models import ImportResult, Item, ItemCreate, ItemPublic, ItemUpdate
+from api.db import ReadSessionDep, SessionDep
+from api.errors import AppError
+from api.pagination import Cursor, Limit, Page
+from api.shops.deps import ManagedShop, VisibleShop
+
+router = APIRouter(tags=["catalogue"])
+
+CSV_MAX_BYTES = 10 * 1024 * 1024
+CSV_MEDIA_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"}
+
+
+class UnsupportedMediaType(AppError):
+    status = 415
+    slug = "unsupported-media-type"
+    title = "Format non pris en charge"
+
+
+def get_managed_item(item_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Item:
+    return service.managed_item(session=session, item_id=item_id, principal=principal)
+
+
+ManagedItem = Annotated[Item, Depends(get_managed_item)]
+
+
+async def csv_body(request: Request) -> bytes:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in CSV_MEDIA_TYPES:
+        raise UnsupportedMediaType("Envoyez un fichier CSV (Content-Type: text/csv).")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > CSV_MAX_BYTES:
+            raise service.PayloadTooLarge("Le fichier dépasse 10 Mo : découpez-le en plusieurs fichiers.")
+    return bytes(body)
+
+
+@router.post("/shops/{shop_id}/items", status_code=status.HTTP_201_CREATED, response_model=ItemPublic)
+def create_item(data: ItemCreate, shop: ManagedShop, session: SessionDep) -> Item:
+    """Add a product or a service to a shop (its owner), even while the shop awaits approval."""
+    return service.create_item(session=session, shop=shop, data=data)
+
+
+@router.get("/shops/{shop_id}/items", response_model=Page[ItemPublic])
+def list_items(
+    shop: VisibleShop, session: SessionDep, limit: Limit = 20, cursor: Cursor = None
+) -> Page[Item]:
+    """A shop's items, oldest first."""
+    items, next_cursor = service.list_items(session=session, shop=shop, cursor=cursor, limit=limit)
+    return Page[Item](results=items, next_cursor=next_cursor)
+
+
+@router.post("/shops/{shop_id}/items/import", response_model=ImportResult)
+def import_items(
+    shop: ManagedShop, session: SessionDep, body: Annotated[bytes, Depends(csv_body)]
+) -> ImportResult:
+    """Import items from a CSV file (its owner): all rows or none, every bad line reported."""
+    return service.import_csv(session=session, shop=shop, body=body)
+
+
+@router.patch("/items/{item_id}", response_model=ItemPublic)
+def update_item(data: ItemUpdate, item: ManagedItem, session: SessionDep) -> Item:
+    """Edit an item (the owner of its shop)."""
+    return service.update_item(session=session, item=item, data=data)
+
+
+@router.delete("/items/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_item(item: ManagedItem, session: SessionDep) -> Response:
+    """Remove an item (the owner of its shop)."""
+    service.delete_item(session=session, item=item)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

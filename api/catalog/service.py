@@ -1,0 +1,236 @@
+"""Catalogue rules: items of a shop, edited by its merchant one by one or from a spreadsheet."""
+
+import csv
+import io
+import uuid
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from api.auth.tokens import Principal
+from api.catalog.models import ImportResult, Item, ItemCreate, ItemUpdate
+from api.db import utcnow
+from api.errors import AppError, Conflict, NotFound, ValidationFailed, validation_errors
+from api.pagination import created_order_page
+from api.shops import service as shop_service
+from api.shops.models import Shop
+
+CSV_COLUMNS = ("kind", "name", "description", "category", "price_cents", "in_stock")
+CSV_OPTIONAL_COLUMNS = ("external_ref",)
+CSV_MAX_ROWS = 50_000
+_TRUE = {"true", "1", "oui", "vrai", "yes", "o"}
+_FALSE = {"false", "0", "non", "faux", "no", "n"}
+ITEM_NOT_FOUND = "Cet article n'existe pas ou n'est pas visible."
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    slug = "payload-too-large"
+    title = "Fichier trop volumineux"
+
+
+def _check_ref_free(
+    *, session: Session, shop_id: uuid.UUID, external_ref: str | None, item_id: uuid.UUID | None
+) -> None:
+    if external_ref is None:
+        return
+    taken = session.exec(
+        select(Item.id).where(Item.shop_id == shop_id, Item.external_ref == external_ref, Item.id != item_id)
+    ).first()
+    if taken is not None:
+        raise Conflict(
+            f"La référence « {external_ref} » est déjà utilisée par un autre article de ce commerce."
+        )
+
+
+def create_item(*, session: Session, shop: Shop, data: ItemCreate) -> Item:
+    _check_ref_free(session=session, shop_id=shop.id, external_ref=data.external_ref, item_id=None)
+    item = Item(**data.model_dump(), shop_id=shop.id)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def managed_item(*, session: Session, item_id: uuid.UUID, principal: Principal) -> Item:
+    """The item if the caller manages its shop; 404 when it is not visible to them, 403 when only visible."""
+    item = session.get(Item, item_id)
+    if item is None:
+        raise NotFound(ITEM_NOT_FOUND)
+    try:
+        shop_service.managed_shop(session=session, shop_id=item.shop_id, principal=principal)
+    except NotFound:
+        raise NotFound(ITEM_NOT_FOUND) from None
+    return item
+
+
+def update_item(*, session: Session, item: Item, data: ItemUpdate) -> Item:
+    changes = data.model_dump(exclude_unset=True)
+    for required in ("kind", "name", "in_stock"):
+        if required in changes and changes[required] is None:
+            raise ValidationFailed(
+                "Ce champ est obligatoire.",
+                errors=[{"field": required, "detail": "Ce champ est obligatoire."}],
+            )
+    if "external_ref" in changes:
+        _check_ref_free(
+            session=session, shop_id=item.shop_id, external_ref=changes["external_ref"], item_id=item.id
+        )
+    for field, value in changes.items():
+        setattr(item, field, value)
+    item.updated_at = utcnow()
+    session.add(item)
+    session.flush()
+    return item
+
+
+def delete_item(*, session: Session, item: Item) -> None:
+    session.delete(item)
+    session.flush()
+
+
+def list_items(
+    *, session: Session, shop: Shop, cursor: str | None, limit: int
+) -> tuple[list[Item], str | None]:
+    return created_order_page(
+        session,
+        select(Item).where(Item.shop_id == shop.id),
+        created_at=col(Item.created_at),
+        row_id=col(Item.id),
+        position_of=lambda item: (item.created_at, item.id),
+        cursor=cursor,
+        limit=limit,
+        params={"shop": str(shop.id)},
+    )
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed(
+            "Le fichier n'est pas en UTF-8 : dans votre tableur, enregistrez-le au format « CSV UTF-8 ».",
+            errors=[{"field": "line 1", "detail": "Encodage non reconnu (UTF-8 attendu)."}],
+        ) from None
+
+
+def _parse_bool(raw: str) -> bool | None:
+    value = raw.strip().lower()
+    if value == "":
+        return True
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    return None
+
+
+def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    problems: list[str] = []
+    payload: dict[str, Any] = {
+        "kind": row["kind"].strip().lower(),
+        "name": row["name"],
+        "description": row.get("description") or None,
+        "category": row.get("category") or None,
+        "external_ref": row.get("external_ref") or None,
+    }
+    price = (row.get("price_cents") or "").strip().replace(" ", "")
+    if price:
+        if price.lstrip("-").isdigit():
+            payload["price_cents"] = int(price)
+        else:
+            problems.append(
+                f"price_cents : « {price} » n'est pas un nombre entier de centimes (ex. 120 pour 1,20 €)."
+            )
+    in_stock = _parse_bool(row.get("in_stock") or "")
+    if in_stock is None:
+        problems.append(f"in_stock : « {row['in_stock']} » n'est pas reconnu (oui/non, true/false ou 1/0).")
+    else:
+        payload["in_stock"] = in_stock
+    return payload, problems
+
+
+def import_csv(*, session: Session, shop: Shop, body: bytes) -> ImportResult:
+    """All or nothing: either every row is valid and imported, or every bad line is reported."""
+    text = _decode(body)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in CSV_COLUMNS + CSV_OPTIONAL_COLUMNS]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("colonnes manquantes : " + ", ".join(missing))
+        if unknown:
+            parts.append("colonnes inconnues : " + ", ".join(unknown))
+        detail = "En-tête invalide (" + " ; ".join(parts) + "). Attendu : " + ",".join(CSV_COLUMNS) + "."
+        raise ValidationFailed(detail, errors=[{"field": "line 1", "detail": detail}])
+    reader.fieldnames = header
+
+    errors: list[dict[str, str]] = []
+    valid: list[tuple[int, ItemCreate]] = []
+    seen_refs: dict[str, int] = {}
+    for index, row in enumerate(reader):
+        line = reader.line_num
+        if index >= CSV_MAX_ROWS:
+            raise PayloadTooLarge(
+                f"Le fichier dépasse {CSV_MAX_ROWS} lignes : découpez-le en plusieurs fichiers."
+            )
+        if None in row:
+            errors.append(
+                {"field": f"line {line}", "detail": "Cette ligne a plus de colonnes que l'en-tête."}
+            )
+            continue
+        if all(not (value or "").strip() for value in row.values()):
+            continue
+        cells = {k: v or "" for k, v in row.items()}
+        payload, problems = _row_to_payload(cells)
+        try:
+            item = ItemCreate.model_validate(payload)
+        except ValidationError as exc:
+            problems += [f"{e['field']} : {e['detail']}" for e in validation_errors(exc.errors())]
+        else:
+            if item.external_ref is not None:
+                if item.external_ref in seen_refs:
+                    first = seen_refs[item.external_ref]
+                    problems.append(f"external_ref : « {item.external_ref} » figure déjà ligne {first}.")
+                seen_refs.setdefault(item.external_ref, line)
+            if not problems:
+                valid.append((line, item))
+        if problems:
+            errors.append({"field": f"line {line}", "detail": " ".join(problems)})
+    if errors:
+        lines = "1 ligne est invalide" if len(errors) == 1 else f"{len(errors)} lignes sont invalides"
+        raise ValidationFailed(
+            f"{lines} : rien n'a été importé. Corrigez le fichier puis envoyez-le à nouveau.",
+            errors=errors,
+        )
+    if not valid:
+        raise ValidationFailed(
+            "Le fichier ne contient aucun article.",
+            errors=[{"field": "line 2", "detail": "Aucune ligne d'article."}],
+        )
+
+    existing: dict[str, Item] = {}
+    if seen_refs:
+        known = select(Item).where(Item.shop_id == shop.id, col(Item.external_ref).in_(list(seen_refs)))
+        existing = {item.external_ref: item for item in session.exec(known) if item.external_ref is not None}
+    created = updated = 0
+    now = utcnow()
+    new_items: list[Item] = []
+    for _line, data in valid:
+        current = existing.get(data.external_ref) if data.external_ref else None
+        if current is None:
+            new_items.append(Item(**data.model_dump(), shop_id=shop.id, created_at=now, updated_at=now))
+            created += 1
+        else:
+            for field, value in data.model_dump().items():
+                setattr(current, field, value)
+            current.updated_at = now
+            session.add(current)
+            updated += 1
+    session.add_all(new_items)
+    session.flush()
+    return ImportResult(created=created, updated=updated)

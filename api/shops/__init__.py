@@ -1,0 +1,1 @@
+"""Shops: their details, opening hours, approval by the city and claims of imported shops."""

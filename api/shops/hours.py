@@ -1,0 +1,107 @@
+"""Opening hours in OpenStreetMap syntax, evaluated by opening-hours-py with France's public holidays."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import opening_hours
+
+PARIS = ZoneInfo("Europe/Paris")
+MAX_LENGTH = 255
+# Changes further away than this are "never" for our purposes, and evaluating stays fast.
+MAX_INTERVAL_DAYS = 370
+
+
+class InvalidHours(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    open_now: bool | None
+    next_change_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DayHours:
+    date: date
+    intervals: list[tuple[time, time]]
+    unknown: bool
+
+
+@lru_cache(maxsize=4096)
+def _parse(expression: str, lat: float, lon: float) -> opening_hours.OpeningHours:
+    return opening_hours.OpeningHours(
+        expression,
+        timezone=PARIS,
+        country="FR",
+        coords=(lat, lon),
+        max_interval_days=MAX_INTERVAL_DAYS,
+    )
+
+
+def validate(expression: str) -> str:
+    """The expression, stripped, or InvalidHours with a French sentence naming the problem."""
+    expression = expression.strip()
+    if not expression:
+        raise InvalidHours("Les horaires sont vides : laissez le champ vide s'ils ne sont pas connus.")
+    if len(expression) > MAX_LENGTH:
+        raise InvalidHours(f"Les horaires dépassent {MAX_LENGTH} caractères.")
+    try:
+        opening_hours.OpeningHours(expression)
+    except (opening_hours.ParserError, SyntaxError) as exc:  # type: ignore[attr-defined]  # not in its stubs
+        position = _error_column(str(exc))
+        where = f" (vers le caractère {position})" if position else ""
+        raise InvalidHours(
+            f"Horaires illisibles{where} : utilisez la syntaxe OpenStreetMap, par exemple "
+            "« Tu-Sa 09:30-12:30,14:00-19:00; PH off »."
+        ) from None
+    return expression
+
+
+def _error_column(message: str) -> int | None:
+    # The parser reports " --> 1:7" for line 1, column 7.
+    marker = message.find("--> ")
+    if marker < 0:
+        return None
+    try:
+        return int(message[marker + 4 :].split()[0].split(":")[1])
+    except (IndexError, ValueError):
+        return None
+
+
+def status(expression: str | None, lat: float, lon: float, now: datetime) -> Status:
+    """Open now, and when that changes; unknown hours give None, never a guessed « fermé »."""
+    if expression is None:
+        return Status(open_now=None, next_change_at=None)
+    oh = _parse(expression, lat, lon)
+    local_now = now.astimezone(PARIS)
+    state, _comment = oh.state(local_now)
+    open_now = None if state == opening_hours.State.UNKNOWN else state == opening_hours.State.OPEN
+    change = oh.next_change(local_now)
+    return Status(open_now=open_now, next_change_at=change)
+
+
+def week(expression: str | None, lat: float, lon: float, start: date) -> list[DayHours]:
+    """Seven days of opening intervals from `start`, for the shop page."""
+    days: list[DayHours] = []
+    for offset in range(7):
+        day = start + timedelta(days=offset)
+        if expression is None:
+            days.append(DayHours(date=day, intervals=[], unknown=True))
+            continue
+        begin = datetime.combine(day, time.min, PARIS)
+        end = begin + timedelta(days=1)
+        intervals: list[tuple[time, time]] = []
+        unknown = False
+        for opens, closes, state, _comment in _parse(expression, lat, lon).intervals(begin, end):
+            if state == opening_hours.State.OPEN:
+                closes_local = closes.astimezone(PARIS) if closes else end
+                intervals.append(
+                    (opens.astimezone(PARIS).time(), time.max if closes_local >= end else closes_local.time())
+                )
+            elif state == opening_hours.State.UNKNOWN:
+                unknown = True
+        days.append(DayHours(date=day, intervals=intervals, unknown=unknown and not intervals))
+    return days

@@ -1,0 +1,214 @@
+"""Shops and claims: tables and the schemas each caller sees."""
+
+import re
+import uuid
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from pydantic import ConfigDict, field_validator
+from sqlalchemy import Column, Index, String
+from sqlmodel import Field, SQLModel
+
+from api.db import timestamp_column, utcnow
+from api.shops import hours
+from api.shops.categories import CATEGORIES
+
+
+class ShopStatus(StrEnum):
+    pending = "pending"
+    active = "active"
+    suspended = "suspended"
+
+
+class ClaimStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class Shop(SQLModel, table=True):
+    __table_args__ = (Index("ix_shop_status_created_at", "status", "created_at"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=120)
+    category: str = Field(max_length=40, index=True)
+    address: str = Field(max_length=200)
+    lat: float
+    lon: float
+    description: str | None = Field(default=None, max_length=2000)
+    phone: str | None = Field(default=None, max_length=30)
+    website: str | None = Field(default=None, max_length=300)
+    opening_hours: str | None = Field(default=None, max_length=hours.MAX_LENGTH)
+    status: str = Field(default=ShopStatus.pending, max_length=20)
+    owner_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
+    # "node/123", "way/45": where an imported shop comes from, so a new import updates it.
+    osm_id: str | None = Field(default=None, sa_column=Column(String(40), unique=True, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class ShopClaim(SQLModel, table=True):
+    __tablename__ = "shop_claim"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    shop_id: uuid.UUID = Field(foreign_key="shop.id", index=True, ondelete="CASCADE")
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    message: str | None = Field(default=None, max_length=1000)
+    status: str = Field(default=ClaimStatus.pending, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    decided_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    decided_by: uuid.UUID | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+
+
+# --- request and response schemas -------------------------------------------------------------
+
+_PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
+
+
+class _StrictInput(SQLModel):
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+
+def _check_category(value: str | None) -> str | None:
+    if value is not None and value not in CATEGORIES:
+        raise ValueError("Catégorie inconnue : choisissez-en une de GET /api/v1/categories.")
+    return value
+
+
+def _check_hours(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.strip():
+        return None
+    try:
+        return hours.validate(value)
+    except hours.InvalidHours as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _check_phone(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not _PHONE.match(value.strip()):
+        raise ValueError("Numéro de téléphone invalide, par exemple « 04 75 00 00 00 ».")
+    return value.strip()
+
+
+def _check_website(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+        raise ValueError("Adresse de site invalide : elle doit commencer par https://.")
+    return value
+
+
+class _ShopFields(_StrictInput):
+    @field_validator("category", check_fields=False)
+    @classmethod
+    def _category(cls, value: str | None) -> str | None:
+        return _check_category(value)
+
+    @field_validator("opening_hours", check_fields=False)
+    @classmethod
+    def _hours(cls, value: str | None) -> str | None:
+        return _check_hours(value)
+
+    @field_validator("phone", check_fields=False)
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return _check_phone(value)
+
+    @field_validator("website", check_fields=False)
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        return _check_website(value)
+
+    @field_validator("name", "address", check_fields=False)
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("Ce champ ne peut pas être vide.")
+        return value.strip() if value is not None else None
+
+
+class ShopCreate(_ShopFields):
+    name: str = Field(min_length=1, max_length=120)
+    category: str
+    address: str = Field(min_length=1, max_length=200)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    description: str | None = Field(default=None, max_length=2000)
+    phone: str | None = Field(default=None, max_length=30)
+    website: str | None = Field(default=None, max_length=300)
+    opening_hours: str | None = Field(default=None, max_length=hours.MAX_LENGTH)
+
+
+class ShopUpdate(_ShopFields):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    category: str | None = None
+    address: str | None = Field(default=None, min_length=1, max_length=200)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    description: str | None = Field(default=None, max_length=2000)
+    phone: str | None = Field(default=None, max_length=30)
+    website: str | None = Field(default=None, max_length=300)
+    opening_hours: str | None = Field(default=None, max_length=hours.MAX_LENGTH)
+
+
+class ClaimCreate(_StrictInput):
+    message: str | None = Field(default=None, max_length=1000)
+
+
+class Category(SQLModel):
+    slug: str
+    label: str
+
+
+class DayHoursPublic(SQLModel):
+    date: date
+    intervals: list[tuple[time, time]]
+    unknown: bool
+
+
+class ShopSummary(SQLModel):
+    id: uuid.UUID
+    name: str
+    category: str
+    category_label: str
+    address: str
+    lat: float
+    lon: float
+    open_now: bool | None
+
+
+class ShopPublic(ShopSummary):
+    description: str | None
+    phone: str | None
+    website: str | None
+    opening_hours: str | None
+    next_change_at: datetime | None
+    status: str
+    claimable: bool
+    source: str
+    week: list[DayHoursPublic]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ShopPrivate(ShopPublic):
+    """What the owner and the city see besides the public fields."""
+
+    owner_id: uuid.UUID | None
+    osm_id: str | None
+
+
+class ClaimPublic(SQLModel):
+    id: uuid.UUID
+    shop_id: uuid.UUID
+    user_id: uuid.UUID
+    message: str | None
+    status: str
+    created_at: datetime
+    decided_at: datetime | None
+    shop: ShopSummary | None = None

@@ -1,0 +1,126 @@
+"""HTTP routes for shops, their approval and claims (contract §4)."""
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from api.auth.deps import AdminPrincipal, CurrentPrincipal, OptionalPrincipal
+from api.db import ReadSessionDep, SessionDep, utcnow
+from api.pagination import Cursor, Limit, Page
+from api.shops import service
+from api.shops.categories import CATEGORIES
+from api.shops.deps import ManagedShop, VisibleShop
+from api.shops.models import (
+    Category,
+    ClaimCreate,
+    ClaimPublic,
+    ClaimStatus,
+    ShopCreate,
+    ShopPrivate,
+    ShopPublic,
+    ShopStatus,
+    ShopUpdate,
+)
+
+router = APIRouter(tags=["commerces"])
+
+
+@router.get("/categories", response_model=list[Category])
+def list_categories() -> list[Category]:
+    """The shop categories, with their French labels."""
+    return [Category(slug=slug, label=label) for slug, label in CATEGORIES.items()]
+
+
+@router.post("/shops", status_code=status.HTTP_201_CREATED, response_model=ShopPrivate)
+def create_shop(data: ShopCreate, session: SessionDep, principal: CurrentPrincipal) -> ShopPublic:
+    """Register a shop (signed in); it waits for the city's approval."""
+    shop = service.create_shop(session=session, data=data, owner_id=principal.user_id)
+    return service.present(shop, principal=principal, now=utcnow())
+
+
+@router.get("/shops/{shop_id}", response_model=ShopPrivate | ShopPublic)
+def get_shop(shop: VisibleShop, principal: OptionalPrincipal) -> ShopPublic:
+    """A shop's page: details, whether it is open now, and this week's hours."""
+    return service.present(shop, principal=principal, now=utcnow())
+
+
+@router.patch("/shops/{shop_id}", response_model=ShopPrivate)
+def update_shop(
+    data: ShopUpdate, shop: ManagedShop, session: SessionDep, principal: CurrentPrincipal
+) -> ShopPublic:
+    """Edit a shop (its owner or an admin)."""
+    service.update_shop(session=session, shop=shop, data=data)
+    return service.present(shop, principal=principal, now=utcnow())
+
+
+@router.get("/me/shops", response_model=Page[ShopPrivate])
+def my_shops(
+    session: ReadSessionDep, principal: CurrentPrincipal, limit: Limit = 20, cursor: Cursor = None
+) -> Page[ShopPublic]:
+    """The shops the caller owns, whatever their status."""
+    return service.list_owned_shops(
+        session=session, principal=principal, cursor=cursor, limit=limit, now=utcnow()
+    )
+
+
+@router.post("/shops/{shop_id}/claims", status_code=status.HTTP_201_CREATED, response_model=ClaimPublic)
+def claim_shop(
+    data: ClaimCreate, shop: VisibleShop, session: SessionDep, principal: CurrentPrincipal
+) -> ClaimPublic:
+    """Ask to manage a shop imported without a merchant; the city decides."""
+    claim = service.claim_shop(session=session, shop=shop, data=data, principal=principal)
+    return service.present_claim(claim, shop, now=utcnow())
+
+
+@router.get("/admin/shops", response_model=Page[ShopPrivate])
+def admin_list_shops(
+    session: ReadSessionDep,
+    admin: AdminPrincipal,
+    status: ShopStatus = ShopStatus.pending,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Page[ShopPublic]:
+    """Shops by status, oldest first (admin): by default those waiting for approval."""
+    return service.list_shops_by_status(
+        session=session, status=status, cursor=cursor, limit=limit, principal=admin, now=utcnow()
+    )
+
+
+@router.post("/admin/shops/{shop_id}/approve", response_model=ShopPrivate)
+def approve_shop(shop_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal) -> ShopPublic:
+    """Activate a shop (admin); its owner becomes a merchant."""
+    shop = service.set_status(session=session, shop_id=shop_id, status=ShopStatus.active, admin=admin)
+    return service.present(shop, principal=admin, now=utcnow())
+
+
+@router.post("/admin/shops/{shop_id}/suspend", response_model=ShopPrivate)
+def suspend_shop(shop_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal) -> ShopPublic:
+    """Suspend a shop (admin): it leaves search, offers and rewards."""
+    shop = service.set_status(session=session, shop_id=shop_id, status=ShopStatus.suspended, admin=admin)
+    return service.present(shop, principal=admin, now=utcnow())
+
+
+@router.get("/admin/claims", response_model=Page[ClaimPublic])
+def admin_list_claims(
+    session: ReadSessionDep,
+    _admin: AdminPrincipal,
+    status: ClaimStatus = ClaimStatus.pending,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Page[ClaimPublic]:
+    """Claims by status, oldest first (admin)."""
+    return service.list_claims(session=session, status=status, cursor=cursor, limit=limit, now=utcnow())
+
+
+@router.post("/admin/claims/{claim_id}/approve", response_model=ClaimPublic)
+def approve_claim(claim_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal) -> ClaimPublic:
+    """Give the shop to the claimant (admin), who becomes its merchant."""
+    claim = service.decide_claim(session=session, claim_id=claim_id, approve=True, admin=admin)
+    return service.present_claim(claim, None, now=utcnow())
+
+
+@router.post("/admin/claims/{claim_id}/reject", response_model=ClaimPublic)
+def reject_claim(claim_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal) -> ClaimPublic:
+    """Turn a claim down (admin)."""
+    claim = service.decide_claim(session=session, claim_id=claim_id, approve=False, admin=admin)
+    return service.present_claim(claim, None, now=utcnow())
