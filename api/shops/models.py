@@ -20,6 +20,12 @@ class ShopStatus(StrEnum):
     suspended = "suspended"
 
 
+class ShopSource(StrEnum):
+    merchant = "merchant"
+    osm = "osm"
+    demo = "demo"
+
+
 class ClaimStatus(StrEnum):
     pending = "pending"
     approved = "approved"
@@ -41,6 +47,7 @@ class Shop(SQLModel, table=True):
     opening_hours: str | None = Field(default=None, max_length=hours.MAX_LENGTH)
     status: str = Field(default=ShopStatus.pending, max_length=20)
     owner_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
+    source: str = Field(default=ShopSource.merchant, max_length=20)
     # "node/123", "way/45": where an imported shop comes from, so a new import updates it.
     osm_id: str | None = Field(default=None, sa_column=Column(String(40), unique=True, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())

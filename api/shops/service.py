@@ -81,7 +81,7 @@ def present(shop: Shop, *, principal: Principal | None, now: datetime) -> ShopPu
         "next_change_at": status.next_change_at,
         "status": shop.status,
         "claimable": shop.owner_id is None and shop.status == ShopStatus.active,
-        "source": "osm" if shop.osm_id else "merchant",
+        "source": shop.source,
         "week": [DayHoursPublic(date=d.date, intervals=d.intervals, unknown=d.unknown) for d in week],
         "created_at": shop.created_at,
         "updated_at": shop.updated_at,

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("opening_hours", sa.String(length=255), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("owner_id", sa.Uuid(), nullable=True),
+        sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("osm_id", sa.String(length=40), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
