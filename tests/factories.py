@@ -7,6 +7,8 @@ from sqlmodel import Session
 
 from api.auth import service as auth_service
 from api.auth.models import RegisterIn, Role, RoleGrantIn, User, ValidatorService
+from api.catalog.models import Item
+from api.shops.models import Shop
 
 DEFAULT_PASSWORD = "correct horse battery"
 
@@ -48,3 +50,61 @@ def sign_in(client: TestClient, email: str, password: str = DEFAULT_PASSWORD) ->
 
 def bearer(tokens: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+VALENCE_CENTRE = (44.9334, 4.8924)
+
+
+def make_shop(
+    session: Session,
+    *,
+    owner: User | None = None,
+    name: str = "Boulangerie du Pont",
+    category: str = "boulangerie",
+    status: str = "active",
+    lat: float = VALENCE_CENTRE[0],
+    lon: float = VALENCE_CENTRE[1],
+    opening_hours: str | None = "Tu-Sa 07:00-13:00,15:00-19:30; Su 07:00-12:30; PH off",
+    source: str = "merchant",
+    osm_id: str | None = None,
+) -> Shop:
+    shop = Shop(
+        name=name,
+        category=category,
+        address="12 rue Madier de Montjau, 26000 Valence",
+        lat=lat,
+        lon=lon,
+        opening_hours=opening_hours,
+        status=status,
+        owner_id=owner.id if owner else None,
+        source=source,
+        osm_id=osm_id,
+    )
+    session.add(shop)
+    session.commit()
+    return shop
+
+
+def make_item(
+    session: Session,
+    shop: Shop,
+    *,
+    name: str = "Baguette tradition",
+    kind: str = "product",
+    description: str | None = None,
+    category: str | None = None,
+    price_cents: int | None = 130,
+    in_stock: bool = True,
+) -> Item:
+    item = Item(
+        shop_id=shop.id,
+        kind=kind,
+        name=name,
+        description=description,
+        category=category,
+        price_cents=price_cents,
+        in_stock=in_stock,
+    )
+    session.add(item)
+    session.commit()
+    return item

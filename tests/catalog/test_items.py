@@ -1,0 +1,165 @@
+"""A merchant keeps the catalogue, one item at a time or from a spreadsheet (contract §4)."""
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.factories import bearer, make_item, make_shop, make_user, sign_in
+
+HEADER = "kind,name,description,category,price_cents,in_stock"
+
+
+def _merchant(client: TestClient, session: Session, **shop_fields: object) -> tuple[str, dict[str, str]]:
+    owner = make_user(session)
+    shop = make_shop(session, owner=owner, **shop_fields)  # type: ignore[arg-type]
+    return str(shop.id), bearer(sign_in(client, owner.email))
+
+
+def test_owner_adds_edits_and_removes_items(client: TestClient, session: Session) -> None:
+    shop_id, headers = _merchant(client, session, status="pending")
+    created = client.post(
+        f"/api/v1/shops/{shop_id}/items",
+        json={"kind": "service", "name": "Réparation crevaison", "category": "Atelier", "price_cents": 1200},
+        headers=headers,
+    )
+    assert created.status_code == 201
+    item = created.json()
+    assert (item["shop_id"], item["kind"], item["in_stock"]) == (shop_id, "service", True)
+
+    edited = client.patch(
+        f"/api/v1/items/{item['id']}", json={"price_cents": 1500, "in_stock": False}, headers=headers
+    )
+    assert (edited.json()["price_cents"], edited.json()["in_stock"]) == (1500, False)
+    assert client.delete(f"/api/v1/items/{item['id']}", headers=headers).status_code == 204
+    assert client.patch(f"/api/v1/items/{item['id']}", json={"name": "x"}, headers=headers).status_code == 404
+
+
+def test_items_of_someone_elses_shop(client: TestClient, session: Session) -> None:
+    shop = make_shop(session)
+    item = make_item(session, shop)
+    stranger = bearer(sign_in(client, make_user(session).email))
+    assert (
+        client.post(
+            f"/api/v1/shops/{shop.id}/items", json={"kind": "product", "name": "x"}, headers=stranger
+        ).status_code
+        == 403
+    )
+    assert client.patch(f"/api/v1/items/{item.id}", json={"name": "x"}, headers=stranger).status_code == 403
+    assert client.delete(f"/api/v1/items/{item.id}", headers=stranger).status_code == 403
+    hidden = make_item(session, make_shop(session, status="pending"))
+    assert client.patch(f"/api/v1/items/{hidden.id}", json={"name": "x"}, headers=stranger).status_code == 404
+    assert (
+        client.post(f"/api/v1/shops/{shop.id}/items", json={"kind": "product", "name": "x"}).status_code
+        == 401
+    )
+
+
+def test_item_input_is_checked(client: TestClient, session: Session) -> None:
+    shop_id, headers = _merchant(client, session)
+    response = client.post(
+        f"/api/v1/shops/{shop_id}/items",
+        json={"kind": "objet", "name": " ", "price_cents": -5, "colour": "rouge"},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"kind", "name", "price_cents", "colour"}
+
+
+def test_items_list_is_paginated_without_repeats(client: TestClient, session: Session) -> None:
+    shop = make_shop(session)
+    for index in range(5):
+        make_item(session, shop, name=f"Pain n°{index}")
+    seen: list[str] = []
+    cursor = None
+    while True:
+        url = f"/api/v1/shops/{shop.id}/items?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        page = client.get(url).json()
+        seen += [i["name"] for i in page["results"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [f"Pain n°{i}" for i in range(5)]
+    other = make_shop(session, name="Autre")
+    first = client.get(f"/api/v1/shops/{shop.id}/items?limit=2").json()
+    reused = client.get(f"/api/v1/shops/{other.id}/items?limit=2&cursor={first['next_cursor']}")
+    assert reused.status_code == 422 and reused.json()["errors"][0]["field"] == "cursor"
+    assert client.get(f"/api/v1/shops/{shop.id}/items?limit=101").status_code == 422
+    assert client.get(f"/api/v1/shops/{make_shop(session, status='pending').id}/items").status_code == 404
+
+
+def test_csv_import_from_a_french_spreadsheet(client: TestClient, session: Session) -> None:
+    shop_id, headers = _merchant(client, session)
+    csv_text = (
+        "\ufeffkind;name;description;category;price_cents;in_stock;external_ref\r\n"
+        "product;Baguette tradition;Farine Label Rouge;Pains;130;oui;B1\r\n"
+        'product;"Pain sans gluten; sarrasin";;Pains;450;non;B2\r\n'
+        "service;Gâteau sur commande;;;;;\r\n"
+    )
+    url = f"/api/v1/shops/{shop_id}/items/import"
+    response = client.post(url, content=csv_text.encode(), headers={**headers, "Content-Type": "text/csv"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"created": 3, "updated": 0}
+    items = {i["name"]: i for i in client.get(f"/api/v1/shops/{shop_id}/items").json()["results"]}
+    assert items["Pain sans gluten; sarrasin"]["in_stock"] is False
+    assert items["Gâteau sur commande"]["price_cents"] is None
+
+    update = f"{HEADER},external_ref\nproduct,Baguette tradition,,Pains,140,true,B1\n"
+    again = client.post(
+        url, content=update.encode(), headers={**headers, "Content-Type": "text/csv; charset=utf-8"}
+    )
+    assert again.json() == {"created": 0, "updated": 1}
+    prices = {
+        i["name"]: i["price_cents"] for i in client.get(f"/api/v1/shops/{shop_id}/items").json()["results"]
+    }
+    assert prices["Baguette tradition"] == 140
+
+
+def test_csv_with_bad_lines_imports_nothing_and_reports_each_line(
+    client: TestClient, session: Session
+) -> None:
+    shop_id, headers = _merchant(client, session)
+    csv_text = (
+        f"{HEADER}\n"
+        "product,Croissant,,,110,oui\n"
+        "objet,Chouquette,,,30,oui\n"
+        "product,,,,abc,peut-être\n"
+        "product,Éclair,,,250,1\n"
+    )
+    url = f"/api/v1/shops/{shop_id}/items/import"
+    response = client.post(url, content=csv_text.encode(), headers={**headers, "Content-Type": "text/csv"})
+    assert response.status_code == 422
+    body = response.json()
+    assert "rien n'a été importé" in body["detail"]
+    errors = {e["field"]: e["detail"] for e in body["errors"]}
+    assert set(errors) == {"line 3", "line 4"}
+    assert "kind" in errors["line 3"]
+    assert "price_cents" in errors["line 4"] and "in_stock" in errors["line 4"] and "name" in errors["line 4"]
+    assert client.get(f"/api/v1/shops/{shop_id}/items").json()["results"] == []
+
+    wrong_header = client.post(
+        url, content=b"nom,prix\nPain,1\n", headers={**headers, "Content-Type": "text/csv"}
+    )
+    assert wrong_header.json()["errors"][0]["field"] == "line 1"
+    latin1 = client.post(
+        url,
+        content=f"{HEADER}\nproduct,Pâté,,,500,oui\n".encode("latin-1"),
+        headers={**headers, "Content-Type": "text/csv"},
+    )
+    assert "UTF-8" in latin1.json()["detail"]
+    not_csv = client.post(url, json={"kind": "product"}, headers=headers)
+    assert not_csv.status_code == 415
+    assert not_csv.headers["content-type"] == "application/problem+json"
+
+
+def test_ten_thousand_rows_import_at_once(client: TestClient, session: Session) -> None:
+    shop_id, headers = _merchant(client, session)
+    rows = "\n".join(
+        f"product,Article n°{i},Description {i},Rayon {i % 40},{100 + i},oui" for i in range(10_000)
+    )
+    response = client.post(
+        f"/api/v1/shops/{shop_id}/items/import",
+        content=f"{HEADER}\n{rows}\n".encode(),
+        headers={**headers, "Content-Type": "text/csv"},
+    )
+    assert response.json() == {"created": 10_000, "updated": 0}
+    last = client.get(f"/api/v1/shops/{shop_id}/items?limit=100").json()
+    assert last["next_cursor"] is not None
