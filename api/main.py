@@ -3,6 +3,7 @@
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
@@ -29,6 +30,8 @@ VERSION = "0.1.0"
 DOCS_ASSETS = "/api/docs-assets"
 NO_CACHE = {"Cache-Control": "no-cache"}
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
+# Place de la République, Valence: where the map opens when the shopper's position is not shared.
+CITY_CENTRE = (44.9334, 4.8924)
 
 health_router = APIRouter(tags=["service"])
 
@@ -44,6 +47,19 @@ def health(session: ReadSessionDep) -> dict[str, str]:
             "La base de données est injoignable. Réessayez dans quelques instants."
         ) from None
     return {"status": "ok", "database": session.get_bind().dialect.name, "version": VERSION}
+
+
+@health_router.get("/config")
+def client_config() -> dict[str, Any]:
+    """Public settings the PWA needs: the map's tiles and credit, and the served territory."""
+    settings = get_settings()
+    min_lon, min_lat, max_lon, max_lat = settings.territory
+    return {
+        "map_tile_url": settings.map_tile_url or None,
+        "map_attribution": settings.map_attribution,
+        "territory_bbox": [min_lon, min_lat, max_lon, max_lat],
+        "city_centre": {"lat": CITY_CENTRE[0], "lon": CITY_CENTRE[1]},
+    }
 
 
 class _ImmutableStatic(StaticFiles):
@@ -87,6 +103,13 @@ def _mount_docs(app: FastAPI) -> None:
         )
 
     app.add_api_route(DOCS_PATH, docs, methods=["GET"], include_in_schema=False)
+
+
+def _tile_origins(tile_url: str) -> tuple[str, ...]:
+    if not tile_url:
+        return ()
+    parts = urlsplit(tile_url.replace("{s}", "*"))
+    return (f"{parts.scheme}://{parts.netloc}",)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -133,6 +156,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
             expose_headers=["Retry-After"],
         )
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        hsts=settings.is_production,
+        image_origins=_tile_origins(settings.map_tile_url),
+    )
     app.add_middleware(RequestLogMiddleware)
     return app

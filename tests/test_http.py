@@ -104,3 +104,19 @@ def test_request_logs_hold_no_token_password_or_coordinates(
         user.email,
     ):
         assert secret not in logged
+
+
+def test_the_map_tile_origin_is_allowed_and_published() -> None:
+    with _app_client(map_tile_url="https://tuiles.valence.example/{z}/{x}/{y}.png") as client:
+        response = client.get("/api/v1/config")
+        assert response.json()["map_tile_url"] == "https://tuiles.valence.example/{z}/{x}/{y}.png"
+        assert (
+            "img-src 'self' data: blob: https://tuiles.valence.example"
+            in response.headers["Content-Security-Policy"]
+        )
+
+
+def test_without_tiles_the_config_says_so(client: TestClient) -> None:
+    config = client.get("/api/v1/config").json()
+    assert config["map_tile_url"] is None
+    assert "OpenStreetMap" in config["map_attribution"]

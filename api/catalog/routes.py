@@ -52,7 +52,7 @@ def create_item(data: ItemCreate, shop: ManagedShop, session: SessionDep) -> Ite
 
 @router.get("/shops/{shop_id}/items", response_model=Page[ItemPublic])
 def list_items(
-    shop: VisibleShop, session: SessionDep, limit: Limit = 20, cursor: Cursor = None
+    shop: VisibleShop, session: ReadSessionDep, limit: Limit = 20, cursor: Cursor = None
 ) -> Page[Item]:
     """A shop's items, oldest first."""
     items, next_cursor = service.list_items(session=session, shop=shop, cursor=cursor, limit=limit)
