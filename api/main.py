@@ -50,9 +50,9 @@ def health(session: ReadSessionDep) -> dict[str, str]:
 
 
 @health_router.get("/config")
-def client_config() -> dict[str, Any]:
-    """Public settings the PWA needs: the map's tiles and credit, and the served territory."""
-    settings = get_settings()
+def client_config(request: Request) -> dict[str, Any]:
+    """Public settings the PWA needs: the map's tiles and credit, and the served territory (anyone)."""
+    settings: Settings = request.app.state.settings
     min_lon, min_lat, max_lon, max_lat = settings.territory
     return {
         "map_tile_url": settings.map_tile_url or None,
@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.state.settings = settings
     install_error_handlers(app)
     app.include_router(health_router, prefix=API_PREFIX)
     app.include_router(auth_router, prefix=API_PREFIX)
