@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM_PATH ?= /usr/bin/chromium
-PWA_SOURCES := $(shell find pwa/src pwa/icons pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.js
+PWA_SOURCES := $(shell find pwa/src pwa/icons pwa/build pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.js
 
 .PHONY: install run test lint typecheck pwa-check pytest clean constraints
 

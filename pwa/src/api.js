@@ -1,0 +1,134 @@
+// The one API client: JSON in and out, problem+json turned into ApiError.
+export const API_BASE = '/api/v1';
+export const NETWORK_ERROR_MESSAGE = 'Connexion impossible. Vérifiez votre réseau puis réessayez.';
+
+const FALLBACK_MESSAGES = {
+  400: 'La demande est incorrecte.',
+  401: 'Vous devez vous connecter.',
+  403: 'Vous n’avez pas accès à cette fonction.',
+  404: 'Élément introuvable.',
+  409: 'Cette action est en conflit avec l’état actuel. Actualisez puis réessayez.',
+  422: 'Certaines informations sont invalides. Vérifiez les champs signalés.',
+  429: 'Trop de tentatives. Patientez quelques minutes puis réessayez.',
+};
+const SERVER_ERROR_MESSAGE = 'Le service rencontre un problème. Réessayez dans quelques instants.';
+const REQUEST_FAILED_MESSAGE = 'La demande n’a pas abouti. Réessayez.';
+
+export class ApiError extends Error {
+  constructor(
+    message,
+    { status = 0, type = null, fieldErrors = {}, retryAfterSeconds = null, isNetworkError = false } = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.type = type;
+    this.fieldErrors = fieldErrors;
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.isNetworkError = isNetworkError;
+  }
+}
+
+export function networkError() {
+  return new ApiError(NETWORK_ERROR_MESSAGE, { isNetworkError: true });
+}
+
+function nonEmpty(value) {
+  return typeof value === 'string' && value.trim() ? value.trim() : null;
+}
+
+/** "body.password", "body/password" or "password" → "password". */
+export function fieldName(field) {
+  return String(field ?? '').split(/[./]/).filter(Boolean).at(-1) ?? '';
+}
+
+export function parseRetryAfter(value) {
+  if (value === null || value === undefined || value === '') return null;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : null;
+}
+
+/** Maps an RFC 9457 problem (or any error body) to an ApiError carrying French messages. */
+export function problemToError(status, problem, { retryAfter = null } = {}) {
+  const body = problem && typeof problem === 'object' ? problem : {};
+  const fallback =
+    FALLBACK_MESSAGES[status] ?? (status >= 500 ? SERVER_ERROR_MESSAGE : REQUEST_FAILED_MESSAGE);
+  const message = nonEmpty(body.detail) ?? nonEmpty(body.title) ?? fallback;
+  const fieldErrors = {};
+  for (const error of Array.isArray(body.errors) ? body.errors : []) {
+    const detail = nonEmpty(error?.detail);
+    if (!detail) continue;
+    const key = fieldName(error?.field);
+    fieldErrors[key] = fieldErrors[key] ? `${fieldErrors[key]} ${detail}` : detail;
+  }
+  return new ApiError(message, {
+    status,
+    type: nonEmpty(body.type),
+    fieldErrors,
+    retryAfterSeconds: parseRetryAfter(retryAfter),
+  });
+}
+
+async function readBody(response) {
+  if (response.status === 204) return null;
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export function createApiClient({
+  fetchImpl = (...args) => globalThis.fetch(...args),
+  base = API_BASE,
+} = {}) {
+  // 'response' when the API answered (offline state ends), 'network-error' when it could not be reached.
+  const events = new EventTarget();
+  let tokenProvider = null;
+
+  async function send(path, { method = 'GET', body, token, headers = {} } = {}) {
+    const init = { method, headers: { Accept: 'application/json, application/problem+json', ...headers } };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    if (token) init.headers.Authorization = `Bearer ${token}`;
+    let response;
+    try {
+      response = await fetchImpl(base + path, init);
+    } catch {
+      events.dispatchEvent(new Event('network-error'));
+      throw networkError();
+    }
+    events.dispatchEvent(new CustomEvent('response', { detail: { ok: response.ok, at: new Date() } }));
+    const data = await readBody(response);
+    if (!response.ok) {
+      throw problemToError(response.status, data, { retryAfter: response.headers.get('Retry-After') });
+    }
+    return data;
+  }
+
+  /** Authenticated call: fresh token first, and one retry after a refresh on 401. */
+  async function authed(path, options = {}) {
+    if (!tokenProvider) throw new Error('No token provider registered');
+    const token = await tokenProvider.getAccessToken();
+    try {
+      return await send(path, { ...options, token });
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      const renewed = await tokenProvider.renewAfterUnauthorized(token);
+      return send(path, { ...options, token: renewed });
+    }
+  }
+
+  return {
+    events,
+    send,
+    authed,
+    setTokenProvider(provider) {
+      tokenProvider = provider;
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import './styles.css';
+import { del, get, set } from 'idb-keyval';
+import { createApiClient } from './api.js';
+import { createAuth, SESSION_EXPIRED_MESSAGE } from './auth.js';
+import { icon } from './icons.js';
+import { createRouter } from './router.js';
+import { accountScreen } from './screens/account.js';
+import loyalty from './screens/loyalty.js';
+import map from './screens/map.js';
+import notFound from './screens/not-found.js';
+import offers from './screens/offers.js';
+import search from './screens/search.js';
+import { registerServiceWorker } from './sw-register.js';
+import { setupOfflineBanner } from './ui/offline-banner.js';
+import { setupSessionDialog } from './ui/session-dialog.js';
+import { createToasts } from './ui/toasts.js';
+
+const APP_NAME = 'Cœur de Valence';
+
+const announcer = document.createElement('div');
+announcer.className = 'visually-hidden';
+announcer.setAttribute('role', 'status');
+document.body.append(announcer);
+function announce(message) {
+  announcer.textContent = '';
+  // A fresh text node after clearing makes screen readers read a repeated message again.
+  setTimeout(() => {
+    announcer.textContent = message;
+  }, 50);
+}
+
+const api = createApiClient();
+const auth = createAuth({
+  api,
+  store: { get, set, del },
+  channel: 'BroadcastChannel' in window ? new BroadcastChannel('valence-auth') : null,
+});
+api.setTokenProvider(auth);
+
+const navLinks = [...document.querySelectorAll('.tab-bar a')];
+for (const link of navLinks) {
+  const pill = document.createElement('span');
+  pill.className = 'tab-icon';
+  pill.append(icon(link.dataset.icon));
+  link.prepend(pill);
+}
+
+const showToast = createToasts(document.getElementById('toasts'));
+const router = createRouter({
+  outlet: document.getElementById('main'),
+  navLinks,
+  screens: [search, offers, loyalty, map, accountScreen({ auth, announce })],
+  notFound,
+  appName: APP_NAME,
+});
+
+setupOfflineBanner(document.getElementById('offline-banner'), { api });
+setupSessionDialog(auth);
+
+let previousStatus = auth.state.status;
+auth.subscribe((state) => {
+  const expired = previousStatus === 'signed-in' && state.status === 'signed-out';
+  previousStatus = state.status;
+  if (expired && state.notice === SESSION_EXPIRED_MESSAGE && router.path !== '/compte') {
+    showToast({
+      message: SESSION_EXPIRED_MESSAGE,
+      timeoutMs: 15_000,
+      action: { label: 'Se connecter', onClick: () => router.navigate('/compte') },
+    });
+  }
+});
+
+for (const type of ['pointerdown', 'keydown']) {
+  window.addEventListener(type, () => auth.noteInteraction(), { passive: true, capture: true });
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') auth.recheck();
+});
+window.addEventListener('online', () => {
+  if (auth.state.status === 'unavailable') auth.start();
+});
+
+router.start();
+auth.start();
+registerServiceWorker({ showToast });

@@ -1,0 +1,272 @@
+import { h } from '../dom.js';
+import { formatLongDate } from '../format.js';
+import { icon } from '../icons.js';
+import { roleLabels } from '../roles.js';
+import { handleSubmit, showPasswordToggle, textField } from '../ui/forms.js';
+
+const TABS = [
+  { id: 'signin', label: 'Se connecter' },
+  { id: 'register', label: 'Créer un compte' },
+];
+
+function signInForm(auth) {
+  const email = textField({
+    id: 'signin-email',
+    name: 'email',
+    label: 'Adresse e-mail',
+    type: 'email',
+    autocomplete: 'username',
+    inputmode: 'email',
+    autocapitalize: 'none',
+    spellcheck: 'false',
+  });
+  const password = textField({
+    id: 'signin-password',
+    name: 'password',
+    label: 'Mot de passe',
+    type: 'password',
+    autocomplete: 'current-password',
+  });
+  const alert = h('div', { 'class': 'form-error', 'role': 'alert' });
+  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Se connecter');
+  const form = h(
+    'form',
+    { 'novalidate': true, 'aria-label': 'Se connecter' },
+    alert,
+    email.wrapper,
+    password.wrapper,
+    showPasswordToggle(password),
+    submit,
+  );
+  handleSubmit(form, {
+    fields: [email, password],
+    alert,
+    submit,
+    busyLabel: 'Connexion…',
+    action: (values) => auth.signIn(values.email.trim(), values.password),
+  });
+  return form;
+}
+
+function registerForm(auth) {
+  const displayName = textField({
+    id: 'register-name',
+    name: 'display_name',
+    label: 'Nom affiché',
+    autocomplete: 'nickname',
+    hint: 'Le nom que verront les commerçants, par exemple votre prénom.',
+  });
+  const email = textField({
+    id: 'register-email',
+    name: 'email',
+    label: 'Adresse e-mail',
+    type: 'email',
+    autocomplete: 'email',
+    inputmode: 'email',
+    autocapitalize: 'none',
+    spellcheck: 'false',
+  });
+  const password = textField({
+    id: 'register-password',
+    name: 'password',
+    label: 'Mot de passe',
+    type: 'password',
+    autocomplete: 'new-password',
+    hint: '10 caractères minimum',
+    minlength: '10',
+  });
+  const alert = h('div', { 'class': 'form-error', 'role': 'alert' });
+  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Créer mon compte');
+  const form = h(
+    'form',
+    { 'novalidate': true, 'aria-label': 'Créer un compte' },
+    alert,
+    displayName.wrapper,
+    email.wrapper,
+    password.wrapper,
+    showPasswordToggle(password),
+    submit,
+  );
+  handleSubmit(form, {
+    fields: [displayName, email, password],
+    alert,
+    submit,
+    busyLabel: 'Création du compte…',
+    action: (values) =>
+      auth.register({
+        displayName: values.display_name.trim(),
+        email: values.email.trim(),
+        password: values.password,
+      }),
+  });
+  return form;
+}
+
+function signedOutView(auth, state, view) {
+  const tabs = [];
+  const panels = [];
+  const select = (id, { focus = false } = {}) => {
+    view.tab = id;
+    tabs.forEach((tab, index) => {
+      const selected = TABS[index].id === id;
+      tab.setAttribute('aria-selected', String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      panels[index].hidden = !selected;
+      if (selected && focus) tab.focus();
+    });
+  };
+  TABS.forEach(({ id, label }, index) => {
+    tabs.push(
+      h(
+        'button',
+        {
+          'type': 'button',
+          'role': 'tab',
+          'id': `tab-${id}`,
+          'class': 'tab',
+          'aria-controls': `panel-${id}`,
+          'onclick': () => select(id),
+          'onkeydown': (event) => {
+            const moves = { ArrowRight: 1, ArrowLeft: -1, Home: -index, End: TABS.length - 1 - index };
+            if (!(event.key in moves)) return;
+            event.preventDefault();
+            const next = (index + moves[event.key] + TABS.length) % TABS.length;
+            select(TABS[next].id, { focus: true });
+          },
+        },
+        label,
+      ),
+    );
+    panels.push(
+      h(
+        'div',
+        { 'role': 'tabpanel', 'id': `panel-${id}`, 'aria-labelledby': `tab-${id}`, 'class': 'tab-panel' },
+        id === 'signin' ? signInForm(auth) : registerForm(auth),
+      ),
+    );
+  });
+  select(view.tab);
+  return [
+    state.notice ? h('p', { class: 'notice' }, state.notice) : null,
+    h('p', { class: 'lead' }, 'Connectez-vous pour suivre vos commerces et cumuler vos points.'),
+    h('div', { 'role': 'tablist', 'aria-label': 'Accès au compte', 'class': 'tabs' }, tabs),
+    panels,
+  ];
+}
+
+function signedInView(auth, user) {
+  const labels = roleLabels(user);
+  const memberSince = user.created_at ? new Date(user.created_at) : null;
+  const signOut = h(
+    'button',
+    { type: 'button', class: 'button button-secondary' },
+    icon('log-out'),
+    h('span', {}, 'Se déconnecter'),
+  );
+  signOut.addEventListener('click', async () => {
+    if (signOut.getAttribute('aria-disabled') === 'true') return;
+    signOut.setAttribute('aria-disabled', 'true');
+    await auth.signOut();
+  });
+  const initial = [...(user.display_name ?? '').trim()][0]?.toUpperCase() ?? '?';
+  return h(
+    'section',
+    { 'class': 'card profile', 'aria-labelledby': 'profile-name' },
+    h(
+      'div',
+      { class: 'profile-header' },
+      h('span', { 'class': 'avatar', 'aria-hidden': 'true' }, initial),
+      h('h2', { id: 'profile-name' }, user.display_name),
+    ),
+    h(
+      'dl',
+      { class: 'details' },
+      h('div', {}, h('dt', {}, 'Adresse e-mail'), h('dd', { class: 'email' }, user.email)),
+      h(
+        'div',
+        {},
+        h('dt', {}, labels.length > 1 ? 'Rôles' : 'Rôle'),
+        h('dd', {}, h('ul', { class: 'badges' }, labels.map((label) => h('li', { class: 'badge' }, label)))),
+      ),
+      memberSince && !Number.isNaN(memberSince.getTime())
+        ? h('div', {}, h('dt', {}, 'Membre depuis le'), h('dd', {}, formatLongDate(memberSince)))
+        : null,
+    ),
+    signOut,
+  );
+}
+
+function unavailableView(auth, state) {
+  const retry = h(
+    'button',
+    { type: 'button', class: 'button button-secondary' },
+    icon('refresh'),
+    h('span', {}, 'Réessayer'),
+  );
+  retry.addEventListener('click', () => auth.start());
+  return h(
+    'section',
+    { 'class': 'card', 'aria-labelledby': 'unavailable-title' },
+    h('h2', { id: 'unavailable-title' }, 'Session non vérifiée'),
+    h('p', {}, state.error ?? ''),
+    h('p', {}, 'Votre session sera rétablie dès que le service répondra à nouveau.'),
+    retry,
+  );
+}
+
+function startingView() {
+  return h(
+    'div',
+    { 'class': 'card skeleton-card', 'aria-busy': 'true' },
+    h('span', { class: 'visually-hidden' }, 'Chargement de votre compte…'),
+    h('span', { 'class': 'skeleton skeleton-title', 'aria-hidden': 'true' }),
+    h('span', { 'class': 'skeleton skeleton-line', 'aria-hidden': 'true' }),
+    h('span', { 'class': 'skeleton skeleton-line', 'aria-hidden': 'true' }),
+  );
+}
+
+export function accountScreen({ auth, announce }) {
+  // Remembered while the app runs, so returning to Compte keeps the chosen tab.
+  const view = { tab: 'signin' };
+  return {
+    path: '/compte',
+    title: 'Compte',
+    mount(outlet) {
+      const heading = h('h1', { tabindex: '-1' }, 'Compte');
+      const body = h('div', { class: 'stack' });
+      outlet.append(heading, body);
+      let renderedKey = null;
+      let renderedStatus = null;
+      const render = (state) => {
+        const key = [state.status, state.user?.id, state.notice, state.error].join('|');
+        if (key === renderedKey) return;
+        // Only a sign-in or a sign-out moves focus; the first render at launch does not.
+        const signedInOrOut =
+          (renderedStatus === 'signed-out' && state.status === 'signed-in') ||
+          (renderedStatus === 'signed-in' && state.status === 'signed-out');
+        renderedKey = key;
+        renderedStatus = state.status;
+        let content;
+        if (state.status === 'signed-in') {
+          // Whoever signs out next will want to sign in, not register.
+          view.tab = 'signin';
+          content = signedInView(auth, state.user);
+        }
+        else if (state.status === 'signed-out') content = signedOutView(auth, state, view);
+        else if (state.status === 'unavailable') content = unavailableView(auth, state);
+        else content = startingView();
+        body.replaceChildren(...[content].flat(2).filter(Boolean));
+        if (!signedInOrOut) return;
+        if (state.status === 'signed-in') {
+          heading.focus();
+          announce(`Vous êtes connecté en tant que ${state.user.display_name}.`);
+        } else if (state.status === 'signed-out') {
+          heading.focus();
+          if (state.notice) announce(state.notice);
+        }
+      };
+      render(auth.state);
+      return auth.subscribe(render);
+    },
+  };
+}
