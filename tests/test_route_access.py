@@ -14,6 +14,7 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/auth/refresh"),
     ("GET", "/api/v1/search"),
+    ("POST", "/api/v1/opening-hours/preview"),
 }
 GUARDS = {get_principal, get_optional_principal}
 

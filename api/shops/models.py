@@ -163,6 +163,15 @@ class ShopUpdate(_ShopFields):
     opening_hours: str | None = Field(default=None, max_length=hours.MAX_LENGTH)
 
 
+class HoursPreviewIn(_ShopFields):
+    opening_hours: str = Field(max_length=hours.MAX_LENGTH)
+
+
+class HoursPreview(SQLModel):
+    opening_hours: str
+    week: list["DayHoursPublic"]
+
+
 class ClaimCreate(_StrictInput):
     message: str | None = Field(default=None, max_length=1000)
 

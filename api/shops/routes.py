@@ -15,6 +15,8 @@ from api.shops.models import (
     ClaimCreate,
     ClaimPublic,
     ClaimStatus,
+    HoursPreview,
+    HoursPreviewIn,
     ShopCreate,
     ShopPrivate,
     ShopPublic,
@@ -29,6 +31,12 @@ router = APIRouter(tags=["commerces"])
 def list_categories() -> list[Category]:
     """The shop categories, with their French labels."""
     return [Category(slug=slug, label=label) for slug, label in CATEGORIES.items()]
+
+
+@router.post("/opening-hours/preview", response_model=HoursPreview)
+def preview_hours(data: HoursPreviewIn) -> HoursPreview:
+    """Check opening hours as they are typed and show the coming week (anyone: no data is read)."""
+    return service.preview_hours(data.opening_hours, now=utcnow())
 
 
 @router.post("/shops", status_code=status.HTTP_201_CREATED, response_model=ShopPrivate)

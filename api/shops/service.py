@@ -20,6 +20,7 @@ from api.shops.models import (
     ClaimPublic,
     ClaimStatus,
     DayHoursPublic,
+    HoursPreview,
     Shop,
     ShopClaim,
     ShopCreate,
@@ -31,6 +32,8 @@ from api.shops.models import (
 )
 
 SHOP_NOT_FOUND = "Ce commerce n'existe pas ou n'est pas visible."
+# Place de la République: public holidays and sun times for hours not yet tied to a shop.
+CITY_CENTRE = (44.9334, 4.8924)
 _SHOP_ORDER: dict[str, Any] = {
     "created_at": col(Shop.created_at),
     "row_id": col(Shop.id),
@@ -69,9 +72,21 @@ def summary(shop: Shop, *, now: datetime) -> ShopSummary:
     )
 
 
+def _week(expression: str | None, lat: float, lon: float, now: datetime) -> list[DayHoursPublic]:
+    days = hours.week(expression, lat, lon, now.astimezone(hours.PARIS).date())
+    return [DayHoursPublic(date=d.date, intervals=d.intervals, unknown=d.unknown) for d in days]
+
+
+def preview_hours(expression: str | None, *, now: datetime) -> HoursPreview:
+    if expression is None:
+        raise ValidationFailed(
+            "Indiquez des horaires.", errors=[{"field": "opening_hours", "detail": "Indiquez des horaires."}]
+        )
+    return HoursPreview(opening_hours=expression, week=_week(expression, *CITY_CENTRE, now))
+
+
 def present(shop: Shop, *, principal: Principal | None, now: datetime) -> ShopPublic:
     status = hours.status(shop.opening_hours, shop.lat, shop.lon, now)
-    week = hours.week(shop.opening_hours, shop.lat, shop.lon, now.astimezone(hours.PARIS).date())
     fields = {
         **summary(shop, now=now).model_dump(),
         "description": shop.description,
@@ -82,7 +97,7 @@ def present(shop: Shop, *, principal: Principal | None, now: datetime) -> ShopPu
         "status": shop.status,
         "claimable": shop.owner_id is None and shop.status == ShopStatus.active,
         "source": shop.source,
-        "week": [DayHoursPublic(date=d.date, intervals=d.intervals, unknown=d.unknown) for d in week],
+        "week": _week(shop.opening_hours, shop.lat, shop.lon, now),
         "created_at": shop.created_at,
         "updated_at": shop.updated_at,
     }

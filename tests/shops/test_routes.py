@@ -191,3 +191,20 @@ def test_admin_routes_are_for_admins(client: TestClient, session: Session) -> No
     assert client.get("/api/v1/admin/shops", headers=headers).status_code == 403
     assert client.post(f"/api/v1/admin/shops/{shop.id}/approve", headers=headers).status_code == 403
     assert client.get("/api/v1/admin/claims").status_code == 401
+
+
+def test_hours_are_checked_as_they_are_typed(client: TestClient) -> None:
+    good = client.post(
+        "/api/v1/opening-hours/preview", json={"opening_hours": " Mo-Fr 09:00-12:00,14:00-18:00 "}
+    )
+    assert good.status_code == 200
+    body = good.json()
+    assert body["opening_hours"] == "Mo-Fr 09:00-12:00,14:00-18:00"
+    assert len(body["week"]) == 7
+    assert any(
+        day["intervals"] == [["09:00:00", "12:00:00"], ["14:00:00", "18:00:00"]] for day in body["week"]
+    )
+    bad = client.post("/api/v1/opening-hours/preview", json={"opening_hours": "lundi 9h"})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "opening_hours"
+    assert client.post("/api/v1/opening-hours/preview", json={"opening_hours": ""}).status_code == 422
