@@ -2,9 +2,11 @@
 
 import hashlib
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -51,6 +53,16 @@ def create_access_token(
 
 
 def decode_access_token(token: str) -> Principal:
+    principal, expires_at = _verified(token)
+    # The signature check is cached, the clock is not: a cached token still runs out on time.
+    if time.time() >= expires_at:
+        raise InvalidAccessToken("expired")
+    return principal
+
+
+@lru_cache(maxsize=4096)
+def _verified(token: str) -> tuple[Principal, float]:
+    """Verify once per process: a phone calls the API many times with the same 15-minute token."""
     settings = get_settings()
     try:
         claims = jwt.decode(
@@ -67,12 +79,13 @@ def decode_access_token(token: str) -> Principal:
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise InvalidAccessToken("bad roles claim")
         service = claims.get("svc")
-        return Principal(
+        principal = Principal(
             user_id=uuid.UUID(claims["sub"]),
             login_id=uuid.UUID(claims["sid"]),
             roles=tuple(roles),
             service=service if isinstance(service, str) else None,
         )
+        return principal, float(claims["exp"])
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidAccessToken(str(exc)) from exc
 
