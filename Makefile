@@ -24,6 +24,7 @@ pwa/dist/index.html: pwa/node_modules/.package-lock.json pwa/package.json $(PWA_
 	cd pwa && npm run build
 
 run: install
+	$(BIN)/valence demo load
 	$(BIN)/valence serve --host 127.0.0.1 --port 8000
 
 $(CHROMIUM_PATH):

@@ -1,17 +1,22 @@
-"""The `valence` command line: serve, migrate, manage users."""
+"""The `valence` command line: serve, migrate, manage users, load demo data, import OpenStreetMap."""
 
 import copy
 import logging
 import sys
+import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import uvicorn
 from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlmodel import Session
 
 from api.auth import service as auth_service
 from api.auth.models import RegisterIn, Role, RoleGrantIn, ValidatorService
+from api.catalog import demo, osm_import
 from api.config import Settings, get_settings
 from api.db import get_engine
 from api.errors import AppError, Conflict
@@ -20,8 +25,12 @@ from api.migrate import pending_revisions, upgrade
 app = typer.Typer(help="Cœur de Valence: API, PWA and administration.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+demo_app = typer.Typer(help="Generated demo data (never in production).", no_args_is_help=True)
+import_app = typer.Typer(help="Data from outside sources.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(demo_app, name="demo")
+app.add_typer(import_app, name="import")
 
 
 def _settings() -> Settings:
@@ -121,6 +130,127 @@ def users_create(
             typer.echo(exc.detail, err=True)
             raise typer.Exit(2) from None
     typer.echo(str(user.id))
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+@demo_app.command("load")
+def demo_load(
+    seed: Annotated[int, typer.Option(help="Same seed, same shops, items and ids.")] = demo.DEFAULT_SEED,
+    shops: Annotated[int, typer.Option(min=0, help="Number of demo shops.")] = demo.DEFAULT_SHOPS,
+    items: Annotated[
+        int, typer.Option(min=0, help="Number of items across the demo shops.")
+    ] = demo.DEFAULT_ITEMS,
+) -> None:
+    """Load the deterministic Valence demo data and demo accounts (migrates a SQLite database first)."""
+    settings = _settings()
+    if settings.is_production:
+        typer.echo(
+            "Refusing to load demo data in production (VALENCE_ENV=production): the demo accounts have "
+            "public passwords and the shops are fictitious.",
+            err=True,
+        )
+        raise typer.Exit(1)
+    if items and not shops:
+        typer.echo("--items needs at least one shop (--shops 0 was given).", err=True)
+        raise typer.Exit(2)
+    _ensure_schema(settings)
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    with _progress(console) as progress, Session(get_engine(), expire_on_commit=False) as session:
+        task = progress.add_task("Demo items", total=items)
+        result = demo.load_demo(
+            session=session,
+            seed=seed,
+            shops=shops,
+            items=items,
+            on_progress=lambda done: progress.advance(task, done),
+            on_stage=lambda stage: progress.update(task, description=stage),
+        )
+        session.commit()
+    elapsed = time.perf_counter() - started
+    if result.loaded:
+        typer.echo(f"Demo data loaded: {shops} shops and {items} items (seed {seed}) in {elapsed:.1f} s.")
+    else:
+        done = "search index rebuilt" if result.reindexed else "nothing to do"
+        typer.echo(f"Demo data already loaded ({shops} shops, {items} items, seed {seed}): {done}.")
+    typer.echo("The demo shops are fictitious (source « demo ») on real streets of downtown Valence.")
+    typer.echo("Demo accounts — for trying the app only; their passwords are public:")
+    for account in result.accounts:
+        note = "" if account.created else " (already there: left as it was)"
+        typer.echo(f"  {account.role:<9} {account.email:<36} {account.password}{note}")
+    if result.merchant_shops:
+        typer.echo("  The demo merchant owns « " + " » and « ".join(result.merchant_shops) + " ».")
+
+
+def _read_osm_file(file: Path) -> list[osm_import.OsmElement]:
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        typer.echo(f"{file}: not a UTF-8 text file; expected Overpass JSON or GeoJSON.", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"{file}: cannot be read ({exc.strerror}).", err=True)
+        raise typer.Exit(2) from None
+    try:
+        return osm_import.read_document(text)
+    except osm_import.OsmFormatError as exc:
+        typer.echo(f"{file}: unknown format: {exc}.", err=True)
+        raise typer.Exit(2) from None
+
+
+@import_app.command("osm")
+def import_osm(
+    file: Annotated[Path, typer.Argument(help="Overpass JSON or overpass-turbo GeoJSON export.")],
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every skipped element.")] = False,
+) -> None:
+    """Import shops from an OpenStreetMap export, updating those already imported."""
+    settings = _settings()
+    elements = _read_osm_file(file)
+    _ensure_schema(settings)
+    console = Console(stderr=True)
+    with _progress(console) as progress, Session(get_engine(), expire_on_commit=False) as session:
+        task = progress.add_task("OpenStreetMap elements", total=len(elements))
+        report = osm_import.import_elements(
+            session=session,
+            elements=elements,
+            territory=settings.territory,
+            on_progress=lambda done: progress.advance(task, done),
+        )
+        session.commit()
+    by_reason = report.skipped_by_reason()
+    typer.echo(f"OpenStreetMap import of {file.name}: {report.read} elements read.")
+    typer.echo(f"  created: {report.created}")
+    typer.echo(f"  updated: {report.updated}")
+    typer.echo(f"  unchanged: {report.unchanged}")
+    typer.echo(f"  skipped: {len(report.skipped)}")
+    examples = 3
+    for reason, count in sorted(by_reason.items(), key=lambda pair: (-pair[1], pair[0])):
+        typer.echo(f"    {reason}: {count}")
+        listed = [s for s in report.skipped if s.reason == reason]
+        for skip in listed if verbose else listed[:examples]:
+            tag = f" ({skip.tag})" if skip.tag else ""
+            typer.echo(f"      {skip.osm_id or '(no id)'} {skip.name or ''}".rstrip() + tag)
+        if not verbose and len(listed) > examples:
+            typer.echo(f"      … and {len(listed) - examples} more (--verbose lists them all)")
+    if report.dropped_hours:
+        typer.echo(
+            f"  opening hours dropped as unreadable (shops imported with unknown hours): "
+            f"{len(report.dropped_hours)}"
+        )
+        for dropped in report.dropped_hours:
+            typer.echo(f"    {dropped.osm_id} {dropped.name}: « {dropped.opening_hours} »")
+    typer.echo(osm_import.CREDIT)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth.routes import router as auth_router
 from api.catalog.routes import router as catalog_router
+from api.catalog.search.routes import router as search_router
 from api.config import Settings, get_settings
 from api.db import ReadSessionDep
 from api.errors import ServiceUnavailable, http_exception_problem, install_error_handlers
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(shops_router, prefix=API_PREFIX)
     app.include_router(catalog_router, prefix=API_PREFIX)
+    app.include_router(search_router, prefix=API_PREFIX)
     if not settings.is_production:
         _mount_docs(app)
     index = _mount_pwa(app, settings.pwa_dir)

@@ -7,6 +7,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 import api.models  # noqa: F401  (registers every table on the metadata)
+from api.catalog.search.models import include_in_autogenerate
 from api.config import get_settings
 from api.db import UTCDateTime, build_engine, metadata
 
@@ -27,6 +28,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_object=include_in_autogenerate,
     )
     with context.begin_transaction():
         context.run_migrations()

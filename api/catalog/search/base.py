@@ -1,0 +1,628 @@
+"""Search (contract §5): query parsing, word expansion, ranking and paging, shared by both databases.
+
+A backend (sqlite.py, postgres.py) only supplies what its database does natively: where the vocabulary is
+searched for typos and prefixes, how shops near a point are found, and how the index is bulk-written.
+
+Ranking: each word of the query scores the best place it is found in a shop (shop name > category label >
+name of an in-stock item > text of an in-stock item > out-of-stock items), times how exactly it matched (the
+word itself > a completion of the last word > a typo); a shop's score is the sum over the words, ties go to
+the nearer shop, then to the older index key so that the order is total and pages never overlap.
+"""
+
+import math
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.sql.dml import Insert
+
+from api.catalog import text
+from api.catalog.search import models as m
+from api.errors import ValidationFailed
+from api.pagination import decode_cursor, encode_cursor
+from api.shops import hours
+
+EARTH_RADIUS_M = 6_371_008.8
+DEFAULT_RADIUS_M = 2000
+MAX_RADIUS_M = 50_000
+MAX_WORDS = 10
+MATCHED_ITEMS = 5
+ITEM_CANDIDATES = 20
+PREFIX_EXPANSIONS = 24
+TYPO_CANDIDATES = 400
+MIN_PREFIX = 2
+# Match quality, in percent of the place's weight (integers keep scores exact across pages).
+EXACT, PREFIX, ONE_TYPO, TWO_TYPOS = 100, 75, 35, 30
+
+
+class Sort(StrEnum):
+    relevance = "relevance"
+    distance = "distance"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchParams:
+    q: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius_m: float | None = None
+    kind: str | None = None
+    category: str | None = None
+    open_now: bool = False
+    sort: Sort = Sort.relevance
+    limit: int = 20
+    cursor: str | None = None
+
+    @property
+    def has_location(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What a cursor is bound to: every parameter but the page size and the cursor itself."""
+        return {
+            "q": self.q or "",
+            "lat": self.lat,
+            "lon": self.lon,
+            "radius_m": self.radius_m,
+            "kind": self.kind,
+            "category": self.category,
+            "open_now": self.open_now,
+            "sort": self.sort.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedItem:
+    id: uuid.UUID
+    name: str
+    kind: str
+    price_cents: int | None
+    in_stock: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShopHit:
+    id: uuid.UUID
+    name: str
+    category: str
+    address: str
+    lat: float
+    lon: float
+    open_now: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    shop: ShopHit
+    distance_m: float | None
+    matched_items: list[MatchedItem]
+    score: float
+
+
+@dataclass
+class SearchPage:
+    results: list[SearchResult]
+    next_cursor: str | None
+    terms: list[str] = field(default_factory=list)
+
+
+def invalid(field_name: str, detail: str) -> ValidationFailed:
+    return ValidationFailed(detail, errors=[{"field": field_name, "detail": detail}])
+
+
+def validate(params: SearchParams) -> None:
+    """Rules that span several parameters (single ones are checked by the route's declarations)."""
+    if (params.lat is None) != (params.lon is None):
+        missing = "lon" if params.lon is None else "lat"
+        raise invalid(missing, "La latitude et la longitude vont ensemble : donnez les deux ou aucune.")
+    if not params.has_location:
+        if params.sort == Sort.distance:
+            raise invalid("sort", "Le tri par distance demande une position (lat et lon).")
+        if params.radius_m is not None:
+            raise invalid("radius_m", "Un rayon de recherche demande une position (lat et lon).")
+    if params.radius_m is not None and not 0 < params.radius_m <= MAX_RADIUS_M:
+        raise invalid("radius_m", f"Le rayon doit être compris entre 1 et {MAX_RADIUS_M} mètres.")
+    if params.q is not None and len(params.q) > m.MAX_QUERY_LENGTH:
+        raise invalid("q", f"La recherche dépasse {m.MAX_QUERY_LENGTH} caractères.")
+
+
+# --- words ----------------------------------------------------------------------------------------------
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of two neighbours is one typo), or limit + 1 beyond it.
+
+    Only the band of cells within `limit` of the diagonal is computed, after the common prefix and suffix.
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    if a == b:
+        return 0
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < len(a) - start and end < len(b) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a, b = a[start : len(a) - end], b[start : len(b) - end]
+    la, lb = len(a), len(b)
+    beyond = limit + 1
+    if not la or not lb:
+        return min(max(la, lb), beyond)
+    previous2: list[int] = []
+    previous = list(range(lb + 1))
+    for i in range(1, la + 1):
+        current = [beyond] * (lb + 1)
+        current[0] = i if i <= limit else beyond
+        best = current[0]
+        ai = a[i - 1]
+        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
+            bj = b[j - 1]
+            value = previous[j - 1] + (ai != bj)
+            if previous[j] + 1 < value:
+                value = previous[j] + 1
+            if current[j - 1] + 1 < value:
+                value = current[j - 1] + 1
+            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == bj and previous2[j - 2] + 1 < value:
+                value = previous2[j - 2] + 1
+            current[j] = value
+            if value < best:
+                best = value
+        if best > limit:
+            return beyond
+        previous2, previous = previous, current
+    return min(previous[lb], beyond)
+
+
+def allowed_typos(surface: str) -> int:
+    return 2 if len(surface) >= 9 else 1 if len(surface) >= 5 else 0
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWord:
+    surface: str
+    term: str
+    prefix: bool
+
+
+def parse_query(q: str | None) -> list[QueryWord]:
+    found = text.tokens(q or "")
+    if len(found) > MAX_WORDS:
+        raise invalid("q", f"La recherche compte trop de mots : {MAX_WORDS} au plus.")
+    # Typing as you go: the last word may be unfinished, unless a space or punctuation closed it.
+    open_ended = bool(q) and q is not None and q[-1].isalnum()
+    return [
+        QueryWord(surface=t.surface, term=t.term, prefix=open_ended and i == len(found) - 1)
+        for i, t in enumerate(found)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class WordMatches:
+    exact: int | None
+    completions: list[tuple[str, int]]
+    typo_candidates: list[tuple[str, int]]
+
+
+# --- hours ----------------------------------------------------------------------------------------------
+
+_SUN_EVENTS = ("sun", "dawn", "dusk")
+_HOURS_CACHE_MAX = 20_000
+_HOURS_RECHECK = timedelta(hours=6)
+_hours_cache: dict[Any, tuple[datetime, datetime, bool | None]] = {}
+
+
+def open_now(expression: str | None, lat: float, lon: float, now: datetime) -> bool | None:
+    """hours.status, remembered until its next change: most shops share a few expressions."""
+    if expression is None:
+        return None
+    lowered = expression.lower()
+    key: Any = (expression, lat, lon) if any(e in lowered for e in _SUN_EVENTS) else expression
+    cached = _hours_cache.get(key)
+    if cached is not None and cached[0] <= now < cached[1]:
+        return cached[2]
+    try:
+        status = hours.status(expression, lat, lon, now)
+    except Exception:  # hours imported unchecked (a parser error): unknown rather than a failed search
+        status = hours.Status(open_now=None, next_change_at=None)
+    until = status.next_change_at or now + _HOURS_RECHECK
+    if len(_hours_cache) >= _HOURS_CACHE_MAX:
+        _hours_cache.clear()
+    _hours_cache[key] = (now, min(until, now + _HOURS_RECHECK), status.open_now)
+    return status.open_now
+
+
+# --- backends -------------------------------------------------------------------------------------------
+
+
+class SearchBackend(ABC):
+    """What one database does natively; the rest of search is shared."""
+
+    dialect: str
+    # Whether the candidates query also brings each shop's name and address (one round trip less).
+    shop_details_in_candidates = False
+
+    # index writing
+    @abstractmethod
+    def insert_ignore(self, table: sa.Table) -> Insert: ...
+
+    @abstractmethod
+    def bulk_insert(
+        self, conn: Connection, table: sa.Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None: ...
+
+    @abstractmethod
+    def clear(self, conn: Connection) -> None: ...
+
+    def words_added(self, conn: Connection, words: Sequence[str]) -> None:  # noqa: B027 - optional hook
+        """New vocabulary words (a backend may index them for typo look-ups)."""
+
+    def shops_placed(self, conn: Connection, placed: Sequence[tuple[int, float, float]]) -> None:  # noqa: B027
+        """Shops (key, lat, lon) added or moved."""
+
+    def shops_removed(self, conn: Connection, keys: Sequence[int]) -> None:  # noqa: B027
+        """Shops removed from the index."""
+
+    def before_rebuild(self, conn: Connection) -> None:  # noqa: B027
+        """Prepare the connection for a bulk load."""
+
+    def after_rebuild(self, conn: Connection) -> None:  # noqa: B027
+        """Refresh planner statistics after a bulk load."""
+
+    # querying
+    def vocabulary_matches(self, conn: Connection, words: list[QueryWord]) -> list[WordMatches]:
+        """What the vocabulary holds for each word: its term, completions of an unfinished last word, and
+        typo candidates (only for a word the catalogue does not know: « poivre » does not bring « poire »)."""
+        exact_terms = {w.term for w in words}
+        exact = dict(
+            conn.execute(
+                sa.select(m.search_term.c.term, m.search_term.c.key).where(
+                    m.search_term.c.term.in_(exact_terms)
+                )
+            ).all()
+        )
+        found: list[WordMatches] = []
+        for word in words:
+            typos = allowed_typos(word.surface)
+            found.append(
+                WordMatches(
+                    exact=exact.get(word.term),
+                    completions=self.prefix_words(conn, word.surface, PREFIX_EXPANSIONS)
+                    if word.prefix and len(word.surface) >= MIN_PREFIX
+                    else [],
+                    typo_candidates=self.typo_candidates(conn, word.surface, typos)
+                    if typos and word.term not in exact
+                    else [],
+                )
+            )
+        return found
+
+    def run(self, conn: Connection, sql: str, params: dict[str, Any]) -> Any:
+        """Execute SQL written with :name parameters straight through the driver; rows come back as the driver
+        gives them (a UUID is 32 hexadecimal digits on SQLite)."""
+        return conn.exec_driver_sql(sql, params)
+
+    def in_list(self, params: dict[str, Any], values: Sequence[Any]) -> str:
+        """`IN (...)` over driver-level values, adding their parameters."""
+        names = []
+        for value in values:
+            name = f"in{len(params)}"
+            params[name] = value
+            names.append(f":{name}")
+        return f"IN ({', '.join(names)})"
+
+    def query_terms(self, triples: list[tuple[int, int, int]], bind: dict[str, Any]) -> str:
+        """SQL rows (word_no, term_key, quality) of the expanded query."""
+        return "VALUES " + ", ".join(f"({int(w)}, {int(t)}, {int(q)})" for w, t, q in triples)
+
+    @abstractmethod
+    def prefix_words(self, conn: Connection, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """(word, term key) of vocabulary words starting with prefix, most frequent first."""
+
+    @abstractmethod
+    def typo_candidates(self, conn: Connection, surface: str, max_typos: int) -> list[tuple[str, int]]:
+        """(word, term key) of vocabulary words that may lie within max_typos edits (verified later)."""
+
+    def matched_items(
+        self,
+        conn: Connection,
+        shop_keys: list[int],
+        pairs: list[tuple[int, int]],
+        depth: int,
+        service: bool | None,
+    ) -> dict[int, list[MatchedItem]]:
+        """Each shop's best items for the (word, term) pairs: most words, then rank, then index key."""
+        words: dict[tuple[int, int], set[int]] = {}
+        ranks: dict[tuple[int, int], int] = {}
+        for shop_key, item_key, rank, word_no in self.best_postings(conn, shop_keys, pairs, depth, service):
+            hit = (shop_key, item_key)
+            words.setdefault(hit, set()).add(word_no)
+            ranks[hit] = min(rank, ranks.get(hit, rank))
+        chosen: dict[int, list[int]] = {}
+        for shop_key, item_key in sorted(words, key=lambda h: (h[0], -len(words[h]), ranks[h], h[1])):
+            kept = chosen.setdefault(shop_key, [])
+            if len(kept) < MATCHED_ITEMS:
+                kept.append(item_key)
+        wanted = [item for kept in chosen.values() for item in kept]
+        if not wanted:
+            return {}
+        keys = ", ".join(str(int(k)) for k in wanted)
+        details = {
+            key: MatchedItem(
+                id=as_uuid(item_id), name=name, kind=kind, price_cents=price_cents, in_stock=bool(in_stock)
+            )
+            for key, item_id, name, kind, price_cents, in_stock in self.run(
+                conn,
+                "SELECT key, item_id, name, kind, price_cents, in_stock FROM search_item "  # noqa: S608
+                f"WHERE key IN ({keys})",
+                {},
+            )
+        }
+        return {shop: [details[i] for i in kept if i in details] for shop, kept in chosen.items()}
+
+    @abstractmethod
+    def best_postings(
+        self,
+        conn: Connection,
+        shop_keys: list[int],
+        pairs: list[tuple[int, int]],
+        depth: int,
+        service: bool | None,
+    ) -> list[tuple[int, int, int, int]]:
+        """(shop_key, item_key, rank, word_no): for each shop and each (word, term) pair, the shop's first
+        `depth` postings of the term (best placed items first), of services or products only if asked."""
+
+    @abstractmethod
+    def near(self, bind: dict[str, Any]) -> tuple[str, str]:
+        """(FROM clause, WHERE condition) for shops `s` near the point, through the spatial index.
+
+        `bind` holds lat, lon, radius_m and the bounding box lat_lo, lat_hi, lon_lo, lon_hi; the exact
+        distance is checked afterwards."""
+
+
+_backends: dict[str, SearchBackend] = {}
+
+
+def backend_for(conn: Connection) -> SearchBackend:
+    name = conn.dialect.name
+    backend = _backends.get(name)
+    if backend is None:
+        if name == "sqlite":
+            from api.catalog.search.sqlite import SQLiteBackend
+
+            backend = SQLiteBackend()
+        elif name == "postgresql":
+            from api.catalog.search.postgres import PostgresBackend
+
+            backend = PostgresBackend()
+        else:  # pragma: no cover
+            raise RuntimeError(f"search does not support the {name} database")
+        _backends[name] = backend
+    return backend
+
+
+# --- the search itself ----------------------------------------------------------------------------------
+
+
+def _expand(conn: Connection, backend: SearchBackend, words: list[QueryWord]) -> list[dict[int, int]]:
+    """For each word, the term keys it may stand for, with their match quality."""
+    expanded: list[dict[int, int]] = []
+    for word, found in zip(words, backend.vocabulary_matches(conn, words), strict=True):
+        keys: dict[int, int] = {}
+        if found.exact is not None:
+            keys[found.exact] = EXACT
+        for completion, key in found.completions:
+            quality = EXACT if completion == word.surface else PREFIX
+            keys[key] = max(keys.get(key, 0), quality)
+        typos = allowed_typos(word.surface)
+        for candidate, key in found.typo_candidates:
+            if keys.get(key, 0) >= ONE_TYPO:
+                continue
+            distance = edit_distance(word.surface, candidate, typos)
+            if distance <= typos:
+                quality = EXACT if distance == 0 else ONE_TYPO if distance == 1 else TWO_TYPOS
+                keys[key] = max(keys.get(key, 0), quality)
+        expanded.append(keys)
+    return expanded
+
+
+def max_chord2(radius_m: float) -> float:
+    return (2 * math.sin(min(radius_m / EARTH_RADIUS_M, math.pi) / 2)) ** 2
+
+
+def as_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(hex=value)
+
+
+def distance_from_chord2(chord2: float) -> float:
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(max(chord2, 0.0)) / 2))
+
+
+def bounding_box(lat: float, lon: float, radius_m: float) -> dict[str, float]:
+    angle = radius_m / EARTH_RADIUS_M
+    margin = 1e-6
+    dlat = math.degrees(angle) + margin
+    cos_lat = math.cos(math.radians(min(abs(lat) + math.degrees(angle), 90.0)))
+    dlon = (
+        180.0
+        if cos_lat < 1e-9
+        else min(180.0, math.degrees(math.asin(min(1.0, math.sin(angle) / cos_lat))) + margin)
+    )
+    return {"lat_lo": lat - dlat, "lat_hi": lat + dlat, "lon_lo": lon - dlon, "lon_hi": lon + dlon}
+
+
+def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
+    phi, lam = math.radians(lat), math.radians(lon)
+    return math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)
+
+
+def _candidates_sql(
+    backend: SearchBackend, params: SearchParams, expanded: list[dict[int, int]], bind: dict[str, Any]
+) -> str:
+    located = params.lat is not None and params.lon is not None
+    if params.lat is not None and params.lon is not None:
+        x0, y0, z0 = unit_vector(params.lat, params.lon)
+        radius = params.radius_m or DEFAULT_RADIUS_M
+        bind.update(x0=x0, y0=y0, z0=z0, max_chord2=max_chord2(radius), lat=params.lat, lon=params.lon)
+        bind.update(radius_m=radius, **bounding_box(params.lat, params.lon, radius))
+        chord = "((s.x - :x0) * (s.x - :x0) + (s.y - :y0) * (s.y - :y0) + (s.z - :z0) * (s.z - :z0))"
+    else:
+        chord = "0.0"
+    conditions = ["s.active"]
+    if params.category is not None:
+        conditions.append("s.category = :category")
+        bind["category"] = params.category
+    if expanded:
+        triples = [
+            (i, key, quality) for i, keys in enumerate(expanded) for key, quality in sorted(keys.items())
+        ]
+        bind["word_count"] = len(expanded)
+        # Only integers from the index and fixed SQL are formatted in; user input is bound.
+        head = (
+            f"WITH q(word_no, term_key, quality) AS ({backend.query_terms(triples, bind)}), "  # noqa: S608
+            "per_word AS (SELECT st.shop_key AS shop_key, q.word_no AS word_no, "
+            "MAX(st.weight * q.quality) AS best FROM q "
+            "JOIN search_shop_term st ON st.term_key = q.term_key GROUP BY st.shop_key, q.word_no), "
+            "matched AS (SELECT shop_key, SUM(best) AS score FROM per_word GROUP BY shop_key "
+            "HAVING COUNT(*) = :word_count) "
+        )
+        source = "matched JOIN search_shop s ON s.key = matched.shop_key"
+        score = "matched.score"
+        if located:
+            conditions.append("s.lat BETWEEN :lat_lo AND :lat_hi AND s.lon BETWEEN :lon_lo AND :lon_hi")
+    else:
+        head = ""
+        source = "search_shop s"
+        score = "0"
+        if located:
+            source, box = backend.near(bind)
+            conditions.append(box)
+    if located:
+        conditions.append(f"{chord} <= :max_chord2")
+    position = decode_cursor(params.cursor, params.fingerprint())
+    if params.sort == Sort.distance:
+        order = "chord2 ASC, score DESC, s.key ASC"
+        keyset = (
+            f"({chord} > :p0 OR ({chord} = :p0 AND {score} < :p1) "
+            f"OR ({chord} = :p0 AND {score} = :p1 AND s.key > :p2))"
+        )
+    else:
+        order = "score DESC, chord2 ASC, s.key ASC"
+        keyset = (
+            f"({score} < :p0 OR ({score} = :p0 AND {chord} > :p1) "
+            f"OR ({score} = :p0 AND {chord} = :p1 AND s.key > :p2))"
+        )
+    if position is not None:
+        try:
+            first, second, key = position
+            if params.sort == Sort.distance:
+                bind.update(p0=float(first), p1=int(second), p2=int(key))
+            else:
+                bind.update(p0=int(first), p1=float(second), p2=int(key))
+        except (ValueError, TypeError):
+            raise invalid(
+                "cursor", "Ce curseur est illisible : recommencez depuis la première page."
+            ) from None
+        conditions.append(keyset)
+    sql = (
+        f"{head}SELECT s.key, s.shop_id, {score} AS score, {chord} AS chord2, s.opening_hours, s.lat, s.lon "  # noqa: S608
+        f"FROM {source} WHERE {' AND '.join(conditions)} ORDER BY {order}"
+    )
+    if not params.open_now:
+        sql += f" LIMIT {int(params.limit) + 1}"
+    if backend.shop_details_in_candidates:
+        sql = (
+            "SELECT c.*, shop.name, shop.category, shop.address, shop.lat, shop.lon "  # noqa: S608
+            f"FROM ({sql}) c JOIN shop ON shop.id = c.shop_id ORDER BY {order.replace('s.key', 'c.key')}"
+        )
+    return sql
+
+
+def _matched_items(
+    conn: Connection,
+    backend: "SearchBackend",
+    expanded: list[dict[int, int]],
+    shop_keys: list[int],
+    kind: str | None,
+) -> dict[int, list[MatchedItem]]:
+    """Each shop's items matching the most words, in stock first, name before description, at most 5.
+
+    Postings are stored in that order, so each (shop, term) contributes only its first few: five when there
+    is one word; with several words an item matching more of them may sit further down, and each term's
+    first ITEM_CANDIDATES items per shop are compared.
+    """
+    if not expanded or not shop_keys:
+        return {}
+    pairs = [(i, key) for i, keys in enumerate(expanded) for key in sorted(keys)]
+    depth = MATCHED_ITEMS if len(expanded) == 1 else ITEM_CANDIDATES
+    service = None if kind is None else kind == "service"
+    return backend.matched_items(conn, shop_keys, pairs, depth, service)
+
+
+def search(conn: Connection, params: SearchParams, now: datetime) -> SearchPage:
+    validate(params)
+    backend = backend_for(conn)
+    words = parse_query(params.q)
+    terms = [w.term for w in words]
+    expanded = _expand(conn, backend, words) if words else []
+    if any(not keys for keys in expanded):
+        decode_cursor(params.cursor, params.fingerprint())
+        return SearchPage(results=[], next_cursor=None, terms=terms)
+
+    bind: dict[str, Any] = {}
+    sql = _candidates_sql(backend, params, expanded, bind)
+    picked: list[tuple[int, Any, int, float, bool | None]] = []
+    more = False
+    # Straight to the driver: these statements change with every query, compiling them would cost more.
+    details: dict[Any, tuple[Any, ...]] = {}
+    for key, shop_id, score, chord2, expression, lat, lon, *shown in backend.run(conn, sql, bind):
+        status = open_now(expression, lat, lon, now)
+        if params.open_now and status is not True:
+            continue
+        if len(picked) == params.limit:
+            more = True
+            break
+        picked.append((key, shop_id, int(score), float(chord2), status))
+        if shown:
+            details[shop_id] = (shop_id, *shown)
+
+    items = _matched_items(conn, backend, expanded, [p[0] for p in picked], params.kind)
+    if picked and not details:
+        ids: dict[str, Any] = {}
+        wanted = backend.in_list(ids, [p[1] for p in picked])
+        shops_sql = f"SELECT id, name, category, address, lat, lon FROM shop WHERE id {wanted}"  # noqa: S608
+        details = {row[0]: tuple(row) for row in backend.run(conn, shops_sql, ids)}
+    results: list[SearchResult] = []
+    for key, shop_id, score, chord2, status in picked:
+        shop = details.get(shop_id)
+        if shop is None:  # deleted with SQLAlchemy Core since the last rebuild
+            continue
+        _id, name, category, address, lat, lon = shop
+        results.append(
+            SearchResult(
+                shop=ShopHit(
+                    id=as_uuid(shop_id),
+                    name=name,
+                    category=category,
+                    address=address,
+                    lat=lat,
+                    lon=lon,
+                    open_now=status,
+                ),
+                distance_m=round(distance_from_chord2(chord2), 1) if params.has_location else None,
+                matched_items=items.get(key, []),
+                score=score / 100,
+            )
+        )
+    next_cursor = None
+    if more and picked:
+        key, _shop_id, score, chord2, _status = picked[-1]
+        position: list[Any] = [chord2, score, key] if params.sort == Sort.distance else [score, chord2, key]
+        next_cursor = encode_cursor(position, params.fingerprint())
+    return SearchPage(results=results, next_cursor=next_cursor, terms=terms)

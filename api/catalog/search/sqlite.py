@@ -1,0 +1,171 @@
+"""SQLite: an R*Tree over shop positions and a trigram table over the vocabulary for typo candidates.
+
+Typo candidates use the q-gram count filter: a word within k edits of the query shares at least
+|grams(query)| − 4k of its padded trigrams (a swap of neighbours touches four), so the filter loses no true
+match; `edit_distance` then checks each candidate.
+"""
+
+import uuid
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import Insert
+
+from api.catalog.search import models as m
+from api.catalog.search.base import TYPO_CANDIDATES, SearchBackend
+
+RTREE = f"{m.NATIVE_PREFIX}shop_rtree"
+GRAMS = f"{m.NATIVE_PREFIX}word_gram"
+_TABLES = (
+    m.search_shop_term,
+    m.search_item_term,
+    m.search_item,
+    m.search_shop,
+    m.search_word,
+    m.search_term,
+)
+REBUILD_CACHE_KIB = 512 * 1024
+DEFAULT_CACHE_SIZE = -2000
+
+
+@lru_cache(maxsize=256)
+def _postings_sql(terms: int, service: bool | None) -> str:
+    """For one shop (?1) and a word's terms (?2…), each term's first ?N postings in primary-key order.
+
+    One branch per term so that each reads only the start of its index range; the text depends only on
+    the number of terms, so the driver's statement cache prepares it once per connection.
+    """
+    kind = "" if service is None else f"AND is_service = {1 if service else 0} "
+    depth = terms + 2
+    return " UNION ALL ".join(
+        "SELECT * FROM (SELECT item_key, rank FROM search_item_term "  # noqa: S608
+        f"WHERE shop_key = ?1 AND term_key = ?{i + 2} {kind}ORDER BY rank, item_key LIMIT ?{depth})"
+        for i in range(terms)
+    )
+
+
+# Past the last character any word can hold, for prefix ranges.
+_AFTER_ALL = "\U0010ffff"
+
+
+def grams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+class SQLiteBackend(SearchBackend):
+    dialect = "sqlite"
+
+    def insert_ignore(self, table: sa.Table) -> Insert:
+        return sqlite_insert(table).on_conflict_do_nothing()
+
+    def bulk_insert(
+        self, conn: Connection, table: sa.Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        if not rows:
+            return
+        uuid_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, sa.Uuid)]
+        if uuid_at and any(isinstance(rows[0][i], uuid.UUID) for i in uuid_at):
+            # The driver is given what SQLAlchemy's Uuid stores on SQLite: 32 hexadecimal digits.
+            rows = [
+                tuple(v.hex if i in uuid_at and isinstance(v, uuid.UUID) else v for i, v in enumerate(row))
+                for row in rows
+            ]
+        placeholders = ", ".join("?" for _ in columns)
+        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+        conn.connection.driver_connection.executemany(sql, rows)  # type: ignore[union-attr]
+
+    def clear(self, conn: Connection) -> None:
+        for table in _TABLES:
+            conn.execute(table.delete())
+        conn.exec_driver_sql("DELETE FROM search_native_shop_rtree")
+        conn.exec_driver_sql("DELETE FROM search_native_word_gram")
+
+    def words_added(self, conn: Connection, words: Sequence[str]) -> None:
+        rows = sorted({(gram, len(word), word) for word in words for gram in grams(word)})
+        if rows:
+            conn.connection.driver_connection.executemany(  # type: ignore[union-attr]
+                "INSERT OR IGNORE INTO search_native_word_gram (gram, length, word) VALUES (?, ?, ?)", rows
+            )
+
+    def shops_placed(self, conn: Connection, placed: Sequence[tuple[int, float, float]]) -> None:
+        if placed:
+            conn.connection.driver_connection.executemany(  # type: ignore[union-attr]
+                "INSERT OR REPLACE INTO search_native_shop_rtree (key, min_lat, max_lat, min_lon, max_lon) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(key, lat, lat, lon, lon) for key, lat, lon in placed],
+            )
+
+    def shops_removed(self, conn: Connection, keys: Sequence[int]) -> None:
+        if keys:
+            conn.connection.driver_connection.executemany(  # type: ignore[union-attr]
+                "DELETE FROM search_native_shop_rtree WHERE key = ?", [(k,) for k in keys]
+            )
+
+    def before_rebuild(self, conn: Connection) -> None:
+        # The default 2 MB page cache thrashes on the unique index of random item UUIDs.
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
+
+    def after_rebuild(self, conn: Connection) -> None:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {DEFAULT_CACHE_SIZE}")
+        for table in (*_TABLES, GRAMS):
+            name = table if isinstance(table, str) else table.name
+            conn.exec_driver_sql(f"ANALYZE {name}")
+
+    def prefix_words(self, conn: Connection, prefix: str, limit: int) -> list[tuple[str, int]]:
+        rows = conn.execute(
+            sa.select(m.search_word.c.word, m.search_word.c.term_key)
+            .where(m.search_word.c.word >= prefix, m.search_word.c.word < prefix + _AFTER_ALL)
+            .order_by(m.search_word.c.frequency.desc(), m.search_word.c.word)
+            .limit(limit)
+        )
+        return [(word, key) for word, key in rows]
+
+    def typo_candidates(self, conn: Connection, surface: str, max_typos: int) -> list[tuple[str, int]]:
+        wanted = sorted(grams(surface))
+        need = max(1, len(wanted) - 4 * max_typos)
+        placeholders = ", ".join(f":g{i}" for i in range(len(wanted)))
+        bind: dict[str, Any] = {f"g{i}": g for i, g in enumerate(wanted)}
+        bind.update(lo=len(surface) - max_typos, hi=len(surface) + max_typos, need=need, n=TYPO_CANDIDATES)
+        rows = conn.execute(
+            sa.text(
+                "SELECT w.word, w.term_key FROM (SELECT word, COUNT(*) AS shared "  # noqa: S608
+                "FROM search_native_word_gram "
+                f"WHERE gram IN ({placeholders}) AND length BETWEEN :lo AND :hi "
+                "GROUP BY word HAVING COUNT(*) >= :need ORDER BY shared DESC LIMIT :n) c "
+                "JOIN search_word w ON w.word = c.word"
+            ),
+            bind,
+        )
+        return [(word, key) for word, key in rows]
+
+    def best_postings(
+        self,
+        conn: Connection,
+        shop_keys: list[int],
+        pairs: list[tuple[int, int]],
+        depth: int,
+        service: bool | None,
+    ) -> list[tuple[int, int, int, int]]:
+        by_word: dict[int, list[int]] = {}
+        for word_no, term_key in pairs:
+            by_word.setdefault(word_no, []).append(int(term_key))
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        found: list[tuple[int, int, int, int]] = []
+        for word_no, terms in by_word.items():
+            sql = _postings_sql(len(terms), service)
+            for shop_key in shop_keys:
+                for item, rank in cursor.execute(sql, (shop_key, *terms, depth)):
+                    found.append((shop_key, item, rank, word_no))
+        cursor.close()
+        return found
+
+    def near(self, bind: dict[str, Any]) -> tuple[str, str]:
+        return (
+            f"{RTREE} r JOIN search_shop s ON s.key = r.key",
+            "r.min_lat <= :lat_hi AND r.max_lat >= :lat_lo AND r.min_lon <= :lon_hi AND r.max_lon >= :lon_lo",
+        )

@@ -1,0 +1,461 @@
+"""GET /api/v1/search (contract §5), on every database of the run, through the ORM-maintained index."""
+
+import math
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api.catalog.models import Item
+from api.catalog.search import SearchParams, rebuild_index, search
+from api.catalog.search.models import search_log
+from api.shops.models import Shop
+from tests.catalog.relevance import CENTRE, build_catalogue, judgements, position
+
+URL = "/api/v1/search"
+ACTIVE_SHOPS = 29
+CSV_HEADER = "kind;name;description;category;price_cents;in_stock\n"
+
+
+@pytest.fixture
+def shops(session: Session) -> dict[str, Shop]:
+    built = build_catalogue(session)
+    session.commit()
+    return built
+
+
+def find(client: TestClient, **params: Any) -> dict[str, Any]:
+    response = client.get(URL, params=params)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def names(body: dict[str, Any]) -> list[str]:
+    return [r["shop"]["name"] for r in body["results"]]
+
+
+def problem(client: TestClient, **params: Any) -> dict[str, Any]:
+    response = client.get(URL, params=params)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["type"].endswith("/validation-error")
+    assert body["detail"] and body["errors"]
+    return body
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
+
+
+def all_pages(client: TestClient, **params: Any) -> Iterator[dict[str, Any]]:
+    cursor = None
+    while True:
+        body = find(client, **params, **({"cursor": cursor} if cursor else {}))
+        yield from body["results"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return
+
+
+# --- relevance -----------------------------------------------------------------------------------------
+
+
+def test_recall_at_5_over_the_labelled_queries(client: TestClient, shops: dict[str, Shop]) -> None:
+    queries = judgements()
+    assert len(queries) >= 100
+    found = expected = 0
+    misses = []
+    for judgement in queries:
+        top5 = names(find(client, q=judgement.query))[:5]
+        hits = sum(1 for name in judgement.expected if name in top5)
+        found += hits
+        expected += len(judgement.expected)
+        if hits < len(judgement.expected):
+            misses.append((judgement.kind, judgement.query, top5))
+    assert found / expected >= 0.95, misses
+
+
+def test_every_word_must_match_somewhere_in_the_shop(client: TestClient, shops: dict[str, Shop]) -> None:
+    assert names(find(client, q="croissant perceuse")) == []
+    # Different words may match different items of one shop.
+    assert names(find(client, q="croissant pogne")) == ["Boulangerie Pain d'Antan"]
+
+
+def test_a_bike_repairer_is_found_through_its_category_and_items(
+    client: TestClient, shops: dict[str, Shop]
+) -> None:
+    body = find(client, q="réparation vélo")
+    first = body["results"][0]
+    assert first["shop"]["name"] == "Cycles Rhône Vélo"
+    assert first["shop"]["category"] == "reparation-velos"
+    items = [i["name"] for i in first["matched_items"]]
+    assert "Réparation crevaison" in items
+    assert set(first) == {"shop", "distance_m", "matched_items", "score"}
+    assert set(first["shop"]) >= {"id", "name", "category", "address", "lat", "lon", "open_now"}
+    assert set(first["matched_items"][0]) >= {"id", "name", "kind", "price_cents", "in_stock"}
+
+
+def test_stop_words_alone_match_every_shop(client: TestClient, shops: dict[str, Shop]) -> None:
+    assert len(names(find(client, q="de la", limit=100))) == ACTIVE_SHOPS
+
+
+def test_only_active_shops_are_found(client: TestClient, shops: dict[str, Shop]) -> None:
+    assert names(find(client, q="crevaison")) == ["Cycles Rhône Vélo"]
+    assert names(find(client, q="pizza")) == []
+    everything = names(find(client, limit=100))
+    assert len(everything) == ACTIVE_SHOPS
+    assert "Vélo Futur" not in everything and "Pizzeria Fermée" not in everything
+
+
+def test_typos_are_tolerated_by_word_length(client: TestClient, shops: dict[str, Shop]) -> None:
+    assert names(find(client, q="cirgae")) == ["Cordonnerie Saint-Jean"]  # 6 letters, one swap
+    assert names(find(client, q="cirgea")) == []  # two typos in 6 letters
+    assert names(find(client, q="vase")) == ["Maison Déco Lin"]
+    assert names(find(client, q="vsae ")) == []  # 4 letters: no typo (a space ends the word)
+    assert "Pharmacie des Clercs" in names(find(client, q="paracetamoool"))  # 13 letters, two typos
+
+
+def test_the_last_word_is_a_prefix_unless_finished(client: TestClient, shops: dict[str, Shop]) -> None:
+    assert names(find(client, q="trott")) == ["Jouets Malins"]
+    assert names(find(client, q="trott ")) == []
+
+
+def test_accents_case_and_plurals_are_ignored(client: TestClient, shops: dict[str, Shop]) -> None:
+    for query in ("Vélos", "velo", "VELOS"):
+        assert "Cycles Rhône Vélo" in names(find(client, q=query)), query
+
+
+# --- results and their items ------------------------------------------------------------------------
+
+
+def test_one_result_per_shop_and_never_twice_across_pages(client: TestClient, shops: dict[str, Shop]) -> None:
+    seen = [r["shop"]["id"] for r in all_pages(client, limit=4)]
+    assert len(seen) == ACTIVE_SHOPS == len(set(seen))
+    located = [r["shop"]["id"] for r in all_pages(client, q="clés", lat=CENTRE[0], lon=CENTRE[1], limit=1)]
+    assert len(located) == len(set(located)) == 3
+
+
+def test_matched_items_most_words_first_then_in_stock(
+    client: TestClient, session: Session, shops: dict[str, Shop]
+) -> None:
+    bakery = shops["Boulangerie Pain d'Antan"]
+    for n in range(6):
+        session.add(Item(shop_id=bakery.id, kind="product", name=f"Pain spécial {n}", in_stock=n % 2 == 0))
+    session.add(Item(shop_id=bakery.id, kind="product", name="Pain au chocolat amandes", in_stock=False))
+    session.commit()
+    result = find(client, q="pain chocolat")["results"][0]
+    items = result["matched_items"]
+    assert result["shop"]["name"] == "Boulangerie Pain d'Antan"
+    assert len(items) == 5
+    # Both words before one word; in stock before out of stock.
+    assert [i["name"] for i in items[:2]] == ["Pain au chocolat", "Pain au chocolat amandes"]
+    assert [i["in_stock"] for i in items[2:]] == [True, True, True]
+
+
+def test_kind_filters_matched_items_only(client: TestClient, shops: dict[str, Shop]) -> None:
+    result = find(client, q="vélo", kind="service", category="reparation-velos")["results"][0]
+    assert {i["kind"] for i in result["matched_items"]} == {"service"}
+    assert [i["name"] for i in result["matched_items"]] == ["Location de vélos"]
+    products = find(client, q="double clés", kind="product")
+    assert len(products["results"]) == 3
+    assert all(r["matched_items"] == [] for r in products["results"])
+
+
+def test_a_shop_matching_by_name_or_category_needs_no_matching_item(
+    client: TestClient, shops: dict[str, Shop]
+) -> None:
+    body = find(client, q="fromagerie")
+    assert names(body) == ["La Fromagerie du Marché"]
+    assert body["results"][0]["matched_items"] == []
+
+
+def test_in_stock_items_rank_their_shop_above_out_of_stock_ones(
+    client: TestClient, session: Session, shops: dict[str, Shop]
+) -> None:
+    for name, in_stock in (("Cycles Rhône Vélo", False), ("Sport 2000 Valence", True)):
+        session.add(Item(shop_id=shops[name].id, kind="product", name="Gourde isotherme", in_stock=in_stock))
+    session.commit()
+    assert names(find(client, q="gourde")) == ["Sport 2000 Valence", "Cycles Rhône Vélo"]
+
+
+def test_category_filter(client: TestClient, shops: dict[str, Shop]) -> None:
+    assert names(find(client, q="clés", category="serrurerie")) == ["Serrurerie Express 26"]
+    assert names(find(client, category="fromagerie")) == ["La Fromagerie du Marché"]
+
+
+# --- location -------------------------------------------------------------------------------------------
+
+
+def test_results_lie_within_the_radius_with_their_distance(
+    client: TestClient, shops: dict[str, Shop]
+) -> None:
+    body = find(client, lat=CENTRE[0], lon=CENTRE[1], radius_m=300, limit=100)
+    assert body["results"]
+    for result in body["results"]:
+        shop = result["shop"]
+        expected = haversine_m(CENTRE[0], CENTRE[1], shop["lat"], shop["lon"])
+        assert result["distance_m"] <= 300
+        assert result["distance_m"] == pytest.approx(expected, abs=0.5)
+    inside = {r["shop"]["name"] for r in body["results"]}
+    everything = {
+        r["shop"]["name"]: r["distance_m"]
+        for r in find(client, lat=CENTRE[0], lon=CENTRE[1], limit=100)["results"]
+    }
+    assert inside == {name for name, d in everything.items() if d <= 300}
+    assert len(everything) == ACTIVE_SHOPS  # all within the default 2 km
+
+
+def test_sort_by_distance_is_nearest_first(client: TestClient, shops: dict[str, Shop]) -> None:
+    lat, lon = position(600, -400)  # at the locksmith's
+    distances = [r["distance_m"] for r in all_pages(client, lat=lat, lon=lon, sort="distance", limit=7)]
+    assert len(distances) == ACTIVE_SHOPS
+    assert distances == sorted(distances)
+    assert distances[0] == 0
+    located = find(client, q="clés", lat=lat, lon=lon, sort="distance")
+    assert names(located)[0] == "Serrurerie Express 26"
+
+
+def test_relevance_prefers_the_nearer_of_two_equal_matches(
+    client: TestClient, shops: dict[str, Shop]
+) -> None:
+    near_locksmith = position(590, -390)
+    assert names(find(client, q="double de clés", lat=near_locksmith[0], lon=near_locksmith[1]))[0] == (
+        "Serrurerie Express 26"
+    )
+    near_cobbler = position(410, 310)
+    assert names(find(client, q="double de clés", lat=near_cobbler[0], lon=near_cobbler[1]))[0] == (
+        "Cordonnerie Saint-Jean"
+    )
+
+
+def test_without_a_position_there_is_no_distance(client: TestClient, shops: dict[str, Shop]) -> None:
+    assert all(r["distance_m"] is None for r in find(client, q="clés")["results"])
+    body = problem(client, q="clés", sort="distance")
+    assert body["errors"][0]["field"] == "sort"
+    assert "position" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"lat": 44.93, "lon": 4.89, "radius_m": 50_001}, "radius_m"),
+        ({"lat": 44.93, "lon": 4.89, "radius_m": 0}, "radius_m"),
+        ({"lat": 44.93}, "lon"),
+        ({"lat": 95, "lon": 4.89}, "lat"),
+        ({"kind": "gift"}, "kind"),
+        ({"category": "garage"}, "category"),
+        ({"sort": "price"}, "sort"),
+        ({"limit": 101}, "limit"),
+        ({"q": "x" * 201}, "q"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+    ],
+)
+def test_invalid_input_is_a_french_problem(
+    client: TestClient, shops: dict[str, Shop], params: dict[str, Any], field: str
+) -> None:
+    body = problem(client, **params)
+    assert field in {e["field"] for e in body["errors"]}
+
+
+def test_a_radius_of_50_km_is_allowed(client: TestClient, shops: dict[str, Shop]) -> None:
+    assert len(names(find(client, lat=CENTRE[0], lon=CENTRE[1], radius_m=50_000, limit=100))) == ACTIVE_SHOPS
+
+
+def test_a_cursor_only_works_with_its_own_parameters(client: TestClient, shops: dict[str, Shop]) -> None:
+    cursor = find(client, q="clés", limit=1)["next_cursor"]
+    assert cursor is not None
+    assert len(find(client, q="clés", limit=1, cursor=cursor)["results"]) == 1
+    problem(client, q="vélo", limit=1, cursor=cursor)
+    problem(client, q="clés", category="serrurerie", limit=1, cursor=cursor)
+
+
+# --- opening hours --------------------------------------------------------------------------------------
+
+
+def test_open_now_keeps_shops_open_at_request_time(
+    client: TestClient, session: Session, shops: dict[str, Shop]
+) -> None:
+    shops["Cordonnerie Saint-Jean"].opening_hours = "off"
+    shops["Quincaillerie Pêcherie"].opening_hours = None  # unknown: excluded
+    session.add_all([shops["Cordonnerie Saint-Jean"], shops["Quincaillerie Pêcherie"]])
+    session.commit()
+    everything = find(client, q="clés")
+    states = {r["shop"]["name"]: r["shop"]["open_now"] for r in everything["results"]}
+    assert states == {
+        "Cordonnerie Saint-Jean": False,
+        "Quincaillerie Pêcherie": None,
+        "Serrurerie Express 26": True,
+    }
+    assert names(find(client, q="clés", open_now="true")) == ["Serrurerie Express 26"]
+    assert len(find(client, q="clés", open_now="false")["results"]) == 3
+
+
+def test_open_now_follows_the_calendar(session: Session, shops: dict[str, Shop]) -> None:
+    bakery = shops["Boulangerie Pain d'Antan"]
+    bakery.opening_hours = "Mo-Sa 07:00-19:30; PH off"
+    session.add(bakery)
+    session.commit()
+    conn = session.connection()
+
+    def open_at(when: datetime) -> list[str]:
+        page = search(conn, SearchParams(q="croissant", open_now=True), when)
+        return [r.shop.name for r in page.results]
+
+    assert open_at(datetime(2026, 11, 26, 9, 0, tzinfo=UTC)) == [bakery.name]  # a Thursday morning
+    assert open_at(datetime(2026, 11, 26, 20, 0, tzinfo=UTC)) == []  # 21:00 in Paris
+    assert open_at(datetime(2026, 11, 11, 9, 0, tzinfo=UTC)) == []  # Armistice: a public holiday
+    assert open_at(datetime(2026, 11, 29, 9, 0, tzinfo=UTC)) == []  # a Sunday
+
+
+def test_unreadable_imported_hours_count_as_unknown(
+    client: TestClient, session: Session, shops: dict[str, Shop]
+) -> None:
+    shop = shops["Cordonnerie Saint-Jean"]
+    shop.opening_hours = "lundi au vendredi"  # an import that skipped validation
+    session.add(shop)
+    session.commit()
+    result = find(client, q="ressemelage")["results"][0]
+    assert result["shop"]["name"] == shop.name and result["shop"]["open_now"] is None
+    assert names(find(client, q="ressemelage", open_now="true")) == []
+
+
+# --- keeping the index in step --------------------------------------------------------------------------
+
+
+def test_item_and_shop_changes_reach_the_index(
+    client: TestClient, session: Session, shops: dict[str, Shop]
+) -> None:
+    item = session.exec(select(Item).where(Item.name == "Cirage")).one()
+    item.name = "Crème pour cuir"
+    item.price_cents = 790
+    session.add(item)
+    session.commit()
+    assert names(find(client, q="cirage ")) == []
+    found = find(client, q="crème cuir")["results"]
+    assert [r["shop"]["name"] for r in found] == ["Cordonnerie Saint-Jean"]
+    assert found[0]["matched_items"][0] == {
+        "id": str(item.id),
+        "name": "Crème pour cuir",
+        "kind": "product",
+        "price_cents": 790,
+        "in_stock": True,
+    }
+
+    session.delete(item)
+    session.commit()
+    assert names(find(client, q="crème cuir")) == []
+
+    shop = shops["Jouets Malins"]
+    shop.name = "Le Coffre à Jouets"
+    shop.category = "decoration"
+    session.add(shop)
+    session.commit()
+    assert names(find(client, q="malins")) == []
+    assert "Le Coffre à Jouets" in names(find(client, q="coffre décoration"))
+
+    shop.status = "suspended"
+    session.add(shop)
+    session.commit()
+    assert names(find(client, q="coffre")) == []
+
+    moved = shops["Serrurerie Express 26"]
+    moved.lat, moved.lon = position(0, 0)
+    session.add(moved)
+    session.commit()
+    assert names(find(client, q="serrure", lat=CENTRE[0], lon=CENTRE[1], radius_m=100)) == [
+        "Serrurerie Express 26"
+    ]
+
+
+def test_items_created_through_the_api_are_searchable(client: TestClient, session: Session) -> None:
+    from tests.factories import bearer, make_user, sign_in
+
+    owner = make_user(session)
+    headers = bearer(sign_in(client, owner.email))
+    created = client.post(
+        "/api/v1/shops",
+        json={
+            "name": "Atelier Guitare",
+            "category": "decoration",
+            "address": "Valence",
+            "lat": 44.93,
+            "lon": 4.89,
+        },
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    shop_id = created.json()["id"]
+    response = client.post(
+        f"/api/v1/shops/{shop_id}/items/import",
+        content=CSV_HEADER + "service;Changement de cordes;;;1500;oui\n",
+        headers={**headers, "Content-Type": "text/csv"},
+    )
+    assert response.status_code == 200, response.text
+    assert names(find(client, q="cordes")) == []  # the shop awaits approval
+    shop = session.get(Shop, uuid.UUID(shop_id))
+    assert shop is not None
+    shop.status = "active"
+    session.add(shop)
+    session.commit()
+    assert names(find(client, q="cordes")) == ["Atelier Guitare"]
+
+
+def test_rebuild_gives_the_same_answers(client: TestClient, session: Session, shops: dict[str, Shop]) -> None:
+    queries = [j.query for j in judgements()[::7]]
+    before = [find(client, q=q, lat=CENTRE[0], lon=CENTRE[1]) for q in queries]
+    rebuild_index(session)
+    session.commit()
+    after = [find(client, q=q, lat=CENTRE[0], lon=CENTRE[1]) for q in queries]
+    strip = [
+        [(r["shop"]["id"], r["score"], r["distance_m"], r["matched_items"]) for r in b["results"]]
+        for b in before
+    ]
+    assert strip == [
+        [(r["shop"]["id"], r["score"], r["distance_m"], r["matched_items"]) for r in a["results"]]
+        for a in after
+    ]
+
+
+# --- privacy and access ---------------------------------------------------------------------------------
+
+
+def test_searches_are_logged_without_coordinates(
+    client: TestClient, session: Session, shops: dict[str, Shop]
+) -> None:
+    find(client, q="licorne", lat=CENTRE[0], lon=CENTRE[1], radius_m=1500)
+    find(client, q="croissant")
+    rows = session.connection().execute(sa.select(search_log).order_by(search_log.c.id)).mappings().all()
+    unicorn, croissant = rows[-2], rows[-1]
+    assert unicorn["query"] == "licorne" and unicorn["result_count"] == 0 and unicorn["had_location"] is True
+    assert croissant["result_count"] == 1 and croissant["had_location"] is False
+    assert unicorn["duration_ms"] >= 0
+    stored = " ".join(str(v) for row in rows for v in row.values())
+    assert "44.93" not in stored and "4.89" not in stored
+    assert set(search_log.c.keys()) == {
+        "id",
+        "query",
+        "terms",
+        "filters",
+        "had_location",
+        "result_count",
+        "duration_ms",
+        "created_at",
+    }
+
+
+def test_search_is_anonymous(client: TestClient) -> None:
+    assert client.get(URL, params={"q": "pain"}).status_code == 200
+    operation = client.get("/api/v1/openapi.json").json()["paths"][URL]["get"]
+    assert "security" not in operation
