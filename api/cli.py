@@ -233,6 +233,7 @@ def import_osm(
     typer.echo(f"  created: {report.created}")
     typer.echo(f"  updated: {report.updated}")
     typer.echo(f"  unchanged: {report.unchanged}")
+    typer.echo(f"  kept as their merchant edited them: {report.kept_by_merchant}")
     typer.echo(f"  skipped: {len(report.skipped)}")
     examples = 3
     for reason, count in sorted(by_reason.items(), key=lambda pair: (-pair[1], pair[0])):

@@ -1,7 +1,8 @@
 """Shops from OpenStreetMap: Overpass JSON or overpass-turbo GeoJSON, upserted by OSM id (« node/123 »).
 
 Imported shops are active, unowned and `source=osm`. A new import of the same element updates its name,
-category, address, position, phone, website and hours, never its owner, status or description. Elements are
+category, address, position, phone, website and hours, never its owner, status or description; once a
+merchant has claimed the shop, their own edits win and a new import leaves it alone. Elements are
 skipped, with a reason, when they have no name, no tag we map, no usable position, or lie outside the
 territory. Invalid opening hours are dropped (the shop is imported with unknown hours) and reported.
 
@@ -221,6 +222,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept_by_merchant: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     dropped_hours: list[DroppedHours] = field(default_factory=list)
 
@@ -546,9 +548,9 @@ def import_elements(
     territory: tuple[float, float, float, float] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Upsert the shops among the elements; flushes, the caller commits (all or nothing)."""
-    from api.catalog.search import rebuild_index
+    """Upsert the shops among the elements; flushes, the caller commits (all or nothing).
 
+    The search index follows through the catalogue's flush listener, shop by shop."""
     territory = territory or get_settings().territory
     report = ImportReport(read=len(elements))
     pending = 0
@@ -600,6 +602,8 @@ def import_elements(
                 )
             )
             report.created += 1
+        elif shop.owner_id is not None:
+            report.kept_by_merchant += 1
         elif any(getattr(shop, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(shop, name, value)
@@ -611,5 +615,4 @@ def import_elements(
         advance()
     session.flush()
     advance(0, force=True)
-    rebuild_index(session)
     return report

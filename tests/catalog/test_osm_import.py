@@ -278,12 +278,11 @@ def test_geojson_from_overpass_turbo_takes_centroids_and_both_property_shapes(se
     }
 
 
-def test_a_new_import_updates_the_shop_but_not_its_owner_or_status(session: Session) -> None:
+def test_a_new_import_updates_the_shop_but_not_its_status_or_description(session: Session) -> None:
     _import(session, OVERPASS)
-    owner = make_user(session)
     bakery = _shops(session)["node/1"]
     original_id = bakery.id
-    bakery.owner_id, bakery.status, bakery.description = owner.id, "suspended", "Texte du commerçant"
+    bakery.status, bakery.description = "suspended", "Texte de la ville"
     session.add(bakery)
     session.flush()
 
@@ -309,11 +308,7 @@ def test_a_new_import_updates_the_shop_but_not_its_owner_or_status(session: Sess
         "14 Grande Rue, 26000 Valence",
         44.9331,
     )
-    assert (bakery.owner_id, bakery.status, bakery.description) == (
-        owner.id,
-        "suspended",
-        "Texte du commerçant",
-    )
+    assert (bakery.owner_id, bakery.status, bakery.description) == (None, "suspended", "Texte de la ville")
     assert len(session.exec(select(Shop).where(Shop.osm_id == "node/1")).all()) == 1
     assert _import(session, changed).unchanged == 5
 
@@ -326,20 +321,16 @@ def test_the_territory_decides_what_is_outside(session: Session) -> None:
     assert set(_shops(session)) == {"node/10"}
 
 
-def test_nothing_is_kept_when_the_import_fails_half_way(
-    session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(_session: Session) -> None:
-        raise RuntimeError("index unavailable")
-
-    import api.catalog.search
-
-    monkeypatch.setattr(api.catalog.search, "rebuild_index", broken)
-    savepoint = session.begin_nested()
-    with pytest.raises(RuntimeError):
-        _import(session, OVERPASS)
-    savepoint.rollback()
-    assert _shops(session) == {}
+def test_a_claimed_shop_keeps_its_merchants_edits(session: Session) -> None:
+    _import(session, OVERPASS)
+    claimed = _shops(session)["node/1"]
+    claimed.owner_id = make_user(session).id
+    claimed.name = "Boulangerie du Test — chez Paul"
+    session.add(claimed)
+    session.commit()
+    report = _import(session, OVERPASS)
+    assert report.kept_by_merchant == 1
+    assert _shops(session)["node/1"].name == "Boulangerie du Test — chez Paul"
 
 
 def test_imported_shops_are_found_by_search(client: TestClient, session: Session) -> None:
