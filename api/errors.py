@@ -183,11 +183,15 @@ async def _request_validation_handler(request: Request, exc: Exception) -> JSONR
     if not isinstance(exc, RequestValidationError):  # pragma: no cover
         raise exc
     errors = validation_errors(exc.errors())
+    detail = "Certaines données envoyées sont invalides : corrigez les champs signalés puis réessayez."
+    if len(errors) == 1:
+        # One problem: say it outright, so a client showing only `detail` is still precise.
+        detail = f"{errors[0]['detail']} (champ « {errors[0]['field']} »)"
     return problem_response(
         422,
         "validation-error",
         "Données invalides",
-        "Certaines données envoyées sont invalides : corrigez les champs signalés puis réessayez.",
+        detail,
         instance=request.url.path,
         errors=errors,
     )

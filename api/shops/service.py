@@ -26,6 +26,7 @@ from api.shops.models import (
     ShopCreate,
     ShopPrivate,
     ShopPublic,
+    ShopSource,
     ShopStatus,
     ShopSummary,
     ShopUpdate,
@@ -95,7 +96,7 @@ def present(shop: Shop, *, principal: Principal | None, now: datetime) -> ShopPu
         "opening_hours": shop.opening_hours,
         "next_change_at": status.next_change_at,
         "status": shop.status,
-        "claimable": shop.owner_id is None and shop.status == ShopStatus.active,
+        "claimable": is_claimable(shop),
         "source": shop.source,
         "week": _week(shop.opening_hours, shop.lat, shop.lon, now),
         "created_at": shop.created_at,
@@ -203,9 +204,16 @@ def list_owned_shops(
     )
 
 
+def is_claimable(shop: Shop) -> bool:
+    """Only shops imported from OpenStreetMap wait for their merchant; demo shops are fictitious."""
+    return shop.owner_id is None and shop.status == ShopStatus.active and shop.source == ShopSource.osm
+
+
 def claim_shop(*, session: Session, shop: Shop, data: ClaimCreate, principal: Principal) -> ShopClaim:
-    if shop.owner_id is not None or shop.status != ShopStatus.active:
+    if shop.owner_id is not None:
         raise Conflict("Ce commerce a déjà un commerçant : il ne peut pas être réclamé.")
+    if not is_claimable(shop):
+        raise Conflict("Seuls les commerces importés d'OpenStreetMap peuvent être réclamés.")
     pending = session.exec(
         select(ShopClaim.id).where(
             ShopClaim.shop_id == shop.id,

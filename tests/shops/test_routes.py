@@ -208,3 +208,13 @@ def test_hours_are_checked_as_they_are_typed(client: TestClient) -> None:
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "opening_hours"
     assert client.post("/api/v1/opening-hours/preview", json={"opening_hours": ""}).status_code == 422
+
+
+def test_fictitious_demo_shops_cannot_be_claimed(client: TestClient, session: Session) -> None:
+    demo = make_shop(session, name="Librairie fictive", category="librairie", source="demo")
+    assert client.get(f"/api/v1/shops/{demo.id}").json()["claimable"] is False
+    response = client.post(
+        f"/api/v1/shops/{demo.id}/claims", json={}, headers=bearer(sign_in(client, make_user(session).email))
+    )
+    assert response.status_code == 409
+    assert "OpenStreetMap" in response.json()["detail"]
