@@ -17,13 +17,22 @@ const REQUEST_FAILED_MESSAGE = 'La demande n’a pas abouti. Réessayez.';
 export class ApiError extends Error {
   constructor(
     message,
-    { status = 0, type = null, fieldErrors = {}, retryAfterSeconds = null, isNetworkError = false } = {},
+    {
+      status = 0,
+      type = null,
+      fieldErrors = {},
+      errors = [],
+      retryAfterSeconds = null,
+      isNetworkError = false,
+    } = {},
   ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.type = type;
     this.fieldErrors = fieldErrors;
+    // The problem's `errors` in their order, e.g. every bad line of a CSV import.
+    this.errors = errors;
     this.retryAfterSeconds = retryAfterSeconds;
     this.isNetworkError = isNetworkError;
   }
@@ -31,6 +40,28 @@ export class ApiError extends Error {
 
 export function networkError() {
   return new ApiError(NETWORK_ERROR_MESSAGE, { isNetworkError: true });
+}
+
+export function isAbort(error) {
+  return error?.name === 'AbortError';
+}
+
+function abortError(error) {
+  if (isAbort(error)) return error;
+  const abort = new Error('Request aborted');
+  abort.name = 'AbortError';
+  return abort;
+}
+
+/** "?q=pain&lat=…" from an object; null, undefined, '' and false are left out. */
+export function queryString(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value === null || value === undefined || value === '' || value === false) continue;
+    search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
 }
 
 function nonEmpty(value) {
@@ -55,16 +86,19 @@ export function problemToError(status, problem, { retryAfter = null } = {}) {
     FALLBACK_MESSAGES[status] ?? (status >= 500 ? SERVER_ERROR_MESSAGE : REQUEST_FAILED_MESSAGE);
   const message = nonEmpty(body.detail) ?? nonEmpty(body.title) ?? fallback;
   const fieldErrors = {};
+  const errors = [];
   for (const error of Array.isArray(body.errors) ? body.errors : []) {
     const detail = nonEmpty(error?.detail);
     if (!detail) continue;
     const key = fieldName(error?.field);
+    errors.push({ field: String(error?.field ?? ''), detail });
     fieldErrors[key] = fieldErrors[key] ? `${fieldErrors[key]} ${detail}` : detail;
   }
   return new ApiError(message, {
     status,
     type: nonEmpty(body.type),
     fieldErrors,
+    errors,
     retryAfterSeconds: parseRetryAfter(retryAfter),
   });
 }
@@ -88,22 +122,35 @@ export function createApiClient({
   const events = new EventTarget();
   let tokenProvider = null;
 
-  async function send(path, { method = 'GET', body, token, headers = {} } = {}) {
+  /** `body` is sent as JSON; `rawBody` as is, with its own Content-Type (a CSV file). */
+  async function send(path, { method = 'GET', body, rawBody, contentType, token, headers = {}, signal } = {}) {
     const init = { method, headers: { Accept: 'application/json, application/problem+json', ...headers } };
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
+    } else if (rawBody !== undefined) {
+      init.headers['Content-Type'] = contentType;
+      init.body = rawBody;
     }
     if (token) init.headers.Authorization = `Bearer ${token}`;
+    if (signal) init.signal = signal;
     let response;
     try {
       response = await fetchImpl(base + path, init);
-    } catch {
+    } catch (error) {
+      // A request the page gave up on (a newer search) says nothing about the network.
+      if (signal?.aborted) throw abortError(error);
       events.dispatchEvent(new Event('network-error'));
       throw networkError();
     }
     events.dispatchEvent(new CustomEvent('response', { detail: { ok: response.ok, at: new Date() } }));
-    const data = await readBody(response);
+    let data;
+    try {
+      data = await readBody(response);
+    } catch (error) {
+      if (signal?.aborted) throw abortError(error);
+      throw error;
+    }
     if (!response.ok) {
       throw problemToError(response.status, data, { retryAfter: response.headers.get('Retry-After') });
     }

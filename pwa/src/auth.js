@@ -249,6 +249,11 @@ export function createAuth({
     async stayConnected() {
       await refresh();
     },
+    /** Roles change at the next refresh (a shop approved, a claim accepted): refresh, then read /me again. */
+    async refreshRoles() {
+      await refresh();
+      return loadUser();
+    },
     noteInteraction() {
       interactedSinceRefresh = true;
     },

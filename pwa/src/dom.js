@@ -17,11 +17,23 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/** French typography: no line break inside « … » nor before : ; ? ! */
+export function frenchSpacing(text) {
+  return text.replace(/« /g, '«\u00a0').replace(/ ([»:;?!])/g, '\u00a0$1');
+}
+
 function append(parent, children) {
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    parent.append(child instanceof Node ? child : document.createTextNode(frenchSpacing(String(child))));
   }
+}
+
+/** replaceChildren that, like h(), skips null/false and keeps French spacing. */
+export function setChildren(element, ...children) {
+  element.replaceChildren();
+  append(element, children);
+  return element;
 }
 
 export function clear(element) {

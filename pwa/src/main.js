@@ -5,11 +5,17 @@ import { createAuth, SESSION_EXPIRED_MESSAGE } from './auth.js';
 import { icon } from './icons.js';
 import { createRouter } from './router.js';
 import { accountScreen } from './screens/account.js';
+import { adminScreen } from './screens/admin.js';
 import loyalty from './screens/loyalty.js';
 import map from './screens/map.js';
+import { merchantClaimScreen } from './screens/merchant-claim.js';
+import { merchantHomeScreen } from './screens/merchant-home.js';
+import { merchantNewScreen } from './screens/merchant-new.js';
+import { merchantShopScreen } from './screens/merchant-shop.js';
 import notFound from './screens/not-found.js';
 import offers from './screens/offers.js';
-import search from './screens/search.js';
+import { searchScreen } from './screens/search.js';
+import { shopScreen } from './screens/shop.js';
 import { registerServiceWorker } from './sw-register.js';
 import { setupOfflineBanner } from './ui/offline-banner.js';
 import { setupSessionDialog } from './ui/session-dialog.js';
@@ -49,7 +55,20 @@ const showToast = createToasts(document.getElementById('toasts'));
 const router = createRouter({
   outlet: document.getElementById('main'),
   navLinks,
-  screens: [search, offers, loyalty, map, accountScreen({ auth, announce })],
+  screens: [
+    searchScreen({ api }),
+    offers,
+    loyalty,
+    map,
+    accountScreen({ auth, announce }),
+    shopScreen({ api, auth }),
+    merchantHomeScreen({ api, auth }),
+    // Fixed paths before the /commerce/<id> pattern.
+    merchantNewScreen({ api, auth }),
+    merchantClaimScreen({ api, auth }),
+    merchantShopScreen({ api, auth }),
+    adminScreen({ api, auth }),
+  ],
   notFound,
   appName: APP_NAME,
 });

@@ -15,32 +15,58 @@ function isInternalLink(anchor, event) {
   return !(url.pathname === window.location.pathname && url.hash);
 }
 
+/** A screen's `path` is a string, or a RegExp whose named groups become `params`. */
+export function matchScreen(screens, path) {
+  for (const screen of screens) {
+    if (typeof screen.path === 'string' && screen.path === path) return { screen, params: {} };
+    if (screen.path instanceof RegExp) {
+      const match = screen.path.exec(path);
+      if (match) {
+        const params = Object.fromEntries(
+          Object.entries(match.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]),
+        );
+        return { screen, params };
+      }
+    }
+  }
+  return null;
+}
+
 export function createRouter({ outlet, navLinks, screens, notFound, appName }) {
   let cleanup = null;
   const listeners = new Set();
 
-  function screenFor(path) {
-    return screens.find((screen) => screen.path === path) ?? notFound;
-  }
-
-  function render({ focus }) {
+  function render({ focus, restored = false }) {
     const path = normalisePath(window.location.pathname);
-    const screen = screenFor(path);
+    const { screen, params } = matchScreen(screens, path) ?? { screen: notFound, params: {} };
     cleanup?.();
     outlet.replaceChildren();
-    cleanup = screen.mount(outlet) ?? null;
-    document.title = screen === screens[0] ? appName : `${screen.title} · ${appName}`;
+    const setTitle = (title) => {
+      document.title = title ? `${title} · ${appName}` : appName;
+    };
+    setTitle(screen === screens[0] ? null : screen.title);
+    cleanup =
+      screen.mount(outlet, {
+        params,
+        query: new URLSearchParams(window.location.search),
+        navigate,
+        setTitle,
+        restored,
+      }) ?? null;
     for (const link of navLinks) {
       if (normalisePath(new URL(link.href).pathname) === path) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
-    if (focus) outlet.querySelector('h1')?.focus();
+    if (focus) outlet.querySelector('h1')?.focus({ preventScroll: restored });
     for (const listener of listeners) listener(path);
   }
 
-  function navigate(path) {
-    if (normalisePath(path) !== normalisePath(window.location.pathname)) {
-      window.history.pushState(null, '', path);
+  function navigate(path, { replace = false } = {}) {
+    const target = new URL(path, window.location.href);
+    const current = window.location.pathname + window.location.search;
+    if (replace) window.history.replaceState(null, '', target.pathname + target.search);
+    else if (target.pathname + target.search !== current) {
+      window.history.pushState(null, '', target.pathname + target.search);
     }
     window.scrollTo(0, 0);
     render({ focus: true });
@@ -53,7 +79,12 @@ export function createRouter({ outlet, navLinks, screens, notFound, appName }) {
     const url = new URL(anchor.href);
     navigate(url.pathname + url.search);
   });
-  window.addEventListener('popstate', () => render({ focus: true }));
+  // Back and forward: the screen may restore its own scroll position (`restored`).
+  window.history.scrollRestoration = 'manual';
+  window.addEventListener('popstate', () => {
+    window.scrollTo(0, 0);
+    render({ focus: true, restored: true });
+  });
 
   return {
     start: () => render({ focus: false }),

@@ -3,9 +3,11 @@ import {
   ApiError,
   createApiClient,
   fieldName,
+  isAbort,
   NETWORK_ERROR_MESSAGE,
   parseRetryAfter,
   problemToError,
+  queryString,
 } from '../src/api.js';
 
 describe('problemToError', () => {
@@ -104,5 +106,56 @@ describe('createApiClient', () => {
     });
     await expect(client.authed('/me')).resolves.toEqual({ id: 'u1' });
     expect(tokens).toEqual(['Bearer old', 'Bearer new']);
+  });
+
+  it('lets a newer request abort an older one without calling it a network failure', async () => {
+    const client = createApiClient({
+      fetchImpl: (_url, init) =>
+        new Promise((_resolve, reject) => {
+          init.signal.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError')));
+        }),
+    });
+    const seen = vi.fn();
+    client.events.addEventListener('network-error', seen);
+    const controller = new AbortController();
+    const pending = client.send('/search?q=pain', { signal: controller.signal }).catch((caught) => caught);
+    controller.abort();
+    const error = await pending;
+    expect(isAbort(error)).toBe(true);
+    expect(seen).not.toHaveBeenCalled();
+  });
+
+  it('sends a file as is with its own type, and keeps every error line', async () => {
+    let sent = null;
+    const client = createApiClient({
+      fetchImpl: async (_url, init) => {
+        sent = init;
+        return jsonResponse(422, {
+          detail: '2 lignes sont invalides.',
+          errors: [
+            { field: 'line 2', detail: 'price_cents : « abc »' },
+            { field: 'line 3', detail: 'kind : inconnu' },
+          ],
+        });
+      },
+    });
+    const error = await client
+      .send('/shops/s1/items/import', { method: 'POST', rawBody: 'kind,name', contentType: 'text/csv' })
+      .catch((caught) => caught);
+    expect(sent.headers['Content-Type']).toBe('text/csv');
+    expect(sent.body).toBe('kind,name');
+    expect(error.errors).toEqual([
+      { field: 'line 2', detail: 'price_cents : « abc »' },
+      { field: 'line 3', detail: 'kind : inconnu' },
+    ]);
+  });
+});
+
+describe('queryString', () => {
+  it('leaves out empty values', () => {
+    expect(queryString({ q: 'pain sans gluten', lat: 44.9, open_now: false, cursor: null, kind: '' })).toBe(
+      '?q=pain+sans+gluten&lat=44.9',
+    );
+    expect(queryString({})).toBe('');
   });
 });

@@ -1,15 +1,21 @@
 """Browser tests: the built PWA in the system Chromium, against the real server in its own process."""
 
+import json
 import os
+import struct
+import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Playwright, expect
 
-from tests.servers import running_server
+from tests.e2e.flows import OSM_SHOPS
+from tests.servers import running_server, valence
 
 REPO = Path(__file__).resolve().parents[2]
 PWA_DIST = REPO / "pwa" / "dist"
@@ -81,10 +87,99 @@ def valence_server(workdir: Path, **extra_env: str) -> Iterator[str]:
         yield base_url
 
 
+def _overpass_document() -> dict[str, Any]:
+    elements = [
+        {
+            "type": "node",
+            "id": 9_000_000 + index,
+            "lat": shop["lat"],
+            "lon": shop["lon"],
+            "tags": shop["tags"],
+        }
+        for index, shop in enumerate(OSM_SHOPS)
+    ]
+    return {"version": 0.6, "generator": "Overpass API (e2e)", "elements": elements}
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of `valence serve` with a fresh SQLite file and the built PWA."""
-    with valence_server(tmp_path_factory.mktemp("e2e-server")) as base_url:
+def server_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the demo data set and a few shops imported from OpenStreetMap."""
+    workdir = tmp_path_factory.mktemp("e2e-server")
+    database_url = f"sqlite:///{workdir / 'e2e.db'}"
+    overpass = workdir / "overpass.json"
+    overpass.write_text(json.dumps(_overpass_document()), encoding="utf-8")
+    for args in (("demo", "load"), ("import", "osm", str(overpass))):
+        result = valence(*args, database_url=database_url, cwd=workdir)
+        assert result.returncode == 0, f"valence {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def server(server_workdir: Path) -> Iterator[str]:
+    """Base URL of `valence serve` with the demo data, no map tiles, and the built PWA."""
+    with valence_server(server_workdir) as base_url:
+        yield base_url
+
+
+def _solid_png(size: int = 256, rgb: tuple[int, int, int] = (226, 232, 218)) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" + bytes(rgb) * size
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * size))
+        + chunk(b"IEND", b"")
+    )
+
+
+class TileServer:
+    """A local stand-in for a tile server: every /z/x/y.png is the same plain tile."""
+
+    def __init__(self) -> None:
+        tile = _solid_png()
+        self.requests: list[str] = []
+        requests = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                requests.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(tile)))
+                self.end_headers()
+                self.wfile.write(tile)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "TileServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def tile_server() -> Iterator[TileServer]:
+    with TileServer() as tiles:
+        yield tiles
+
+
+@pytest.fixture(scope="session")
+def tiles_server(server_workdir: Path, tile_server: TileServer) -> Iterator[str]:
+    """The same data served with VALENCE_MAP_TILE_URL pointing at the local tile server."""
+    with valence_server(
+        server_workdir, VALENCE_MAP_TILE_URL=f"{tile_server.origin}/{{z}}/{{x}}/{{y}}.png"
+    ) as base_url:
         yield base_url
 
 

@@ -37,7 +37,7 @@ def test_register_sign_in_profile_and_sign_out(page: Page) -> None:
         card.get_by_role("button", name="Se déconnecter").click()
     assert logout.value.status == 204
     expect(page.get_by_role("tabpanel", name="Se connecter")).to_be_visible()
-    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    expect(page.get_by_role("main").get_by_text("Vous êtes déconnecté.")).to_be_visible()
     expect(profile_card(page)).to_have_count(0)
 
     # Signed out for good: a reload does not bring the session back.
@@ -58,7 +58,7 @@ def test_wrong_password_shows_the_french_error(page: Page, server: str) -> None:
     person = new_person()
     register(page, person)
     profile_card(page).get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    expect(page.get_by_role("main").get_by_text("Vous êtes déconnecté.")).to_be_visible()
 
     wrong = type(person)(person.display_name, person.email, "pas-le-bon-mot-de-passe")
     with page.expect_response("**/api/v1/auth/token") as answer:

@@ -29,7 +29,7 @@ def test_screen(
     request: pytest.FixtureRequest, new_context, server: str, screen: Screen, scheme: str
 ) -> None:
     base_url = request.getfixturevalue("short_session_server") if screen.short_session else server
-    context: BrowserContext = new_context(base_url=base_url, color_scheme=scheme)
+    context: BrowserContext = new_context(base_url=base_url, color_scheme=scheme, **screen.context_args)
     page: Page = context.new_page()
     screen.prepare(context, page)
 

@@ -50,4 +50,4 @@ def test_sign_out_from_the_expiry_warning(new_context, short_session_server: str
         dialog.get_by_role("button", name="Se déconnecter").click()
     assert logout.value.status == 204
     expect(dialog).to_be_hidden()
-    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    expect(page.get_by_role("main").get_by_text("Vous êtes déconnecté.")).to_be_visible()

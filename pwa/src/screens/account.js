@@ -1,4 +1,4 @@
-import { h } from '../dom.js';
+import { h, setChildren } from '../dom.js';
 import { formatLongDate } from '../format.js';
 import { icon } from '../icons.js';
 import { roleLabels } from '../roles.js';
@@ -196,6 +196,37 @@ function signedInView(auth, user) {
   );
 }
 
+function spaceLink(href, iconName, label) {
+  return h(
+    'li',
+    {},
+    h(
+      'a',
+      { class: 'space-link', href },
+      icon(iconName),
+      h('span', {}, label),
+      icon('chevron-right', 'icon icon-end'),
+    ),
+  );
+}
+
+/** Espace commerçant for everyone signed in, Administration for the city's staff. */
+function spacesView(user) {
+  const links = [spaceLink('/commerce', 'store', 'Espace commerçant')];
+  if (user.roles?.includes('admin')) links.push(spaceLink('/admin', 'shield', 'Administration'));
+  return h(
+    'nav',
+    { 'class': 'card spaces', 'aria-labelledby': 'spaces-title' },
+    h('h2', { id: 'spaces-title' }, 'Vos espaces'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Vous tenez un commerce ? Inscrivez-le ou réclamez-le, puis gérez ses horaires et son catalogue.',
+    ),
+    h('ul', { class: 'space-links' }, links),
+  );
+}
+
 function unavailableView(auth, state) {
   const retry = h(
     'button',
@@ -250,12 +281,12 @@ export function accountScreen({ auth, announce }) {
         if (state.status === 'signed-in') {
           // Whoever signs out next will want to sign in, not register.
           view.tab = 'signin';
-          content = signedInView(auth, state.user);
+          content = [signedInView(auth, state.user), spacesView(state.user)];
         }
         else if (state.status === 'signed-out') content = signedOutView(auth, state, view);
         else if (state.status === 'unavailable') content = unavailableView(auth, state);
         else content = startingView();
-        body.replaceChildren(...[content].flat(2).filter(Boolean));
+        setChildren(body, ...[content].flat(2).filter(Boolean));
         if (!signedInOrOut) return;
         if (state.status === 'signed-in') {
           heading.focus();

@@ -2,7 +2,7 @@ import { h } from '../dom.js';
 import { icon } from '../icons.js';
 
 /** A section that comes with a later release: says so, and what it will do. */
-export function placeholderScreen({ path, title, iconName, description }) {
+export function placeholderScreen({ path, title, iconName, description, extra = null }) {
   return {
     path,
     title,
@@ -15,6 +15,7 @@ export function placeholderScreen({ path, title, iconName, description }) {
           icon(iconName, 'icon icon-large'),
           h('h2', { id: `${iconName}-soon` }, 'Bientôt disponible'),
           h('p', {}, description),
+          extra?.(),
         ),
       );
     },

@@ -4,13 +4,22 @@ import { icon } from '../icons.js';
 let passwordToggles = 0;
 
 /** A labelled input with an optional hint and an error slot wired through aria-describedby. */
-export function textField({ id, name, label, type = 'text', autocomplete, hint, ...attributes }) {
+export function textField({
+  id,
+  name,
+  label,
+  type = 'text',
+  autocomplete,
+  hint,
+  multiline = false,
+  ...attributes
+}) {
   const hintId = hint ? `${id}-hint` : null;
   const errorId = `${id}-error`;
-  const input = h('input', {
+  const input = h(multiline ? 'textarea' : 'input', {
     id,
     name,
-    type,
+    'type': multiline ? null : type,
     autocomplete,
     'required': true,
     'aria-describedby': hintId,

@@ -1,0 +1,343 @@
+// Fiche boutique: what a shop is, when it opens, what it sells, how to get there.
+import { queryString } from '../api.js';
+import { h, setChildren } from '../dom.js';
+import { dayHoursText, formatDayLabel, formatPrice } from '../format.js';
+import { icon } from '../icons.js';
+import { emptyState, errorBlock, openingBadge, skeletonList, sourceNote } from '../ui/common.js';
+import { handleSubmit, textField } from '../ui/forms.js';
+
+const ITEMS_PAGE = 12;
+
+/** OpenStreetMap's route planner, on foot, to the shop; it opens outside the app. */
+export function directionsUrl({ lat, lon }) {
+  return `https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&to=${lat}%2C${lon}#map=18/${lat}/${lon}`;
+}
+
+function telHref(phone) {
+  return `tel:${phone.replace(/[^\d+]/g, '')}`;
+}
+
+function weekTable(shop) {
+  if (!shop.opening_hours) {
+    return h(
+      'p',
+      { class: 'hours-unknown' },
+      icon('unknown', 'icon icon-small'),
+      h('span', {}, 'Horaires non renseignés'),
+    );
+  }
+  return h(
+    'table',
+    { class: 'hours-table' },
+    h('caption', { class: 'visually-hidden' }, 'Horaires des sept prochains jours'),
+    h(
+      'tbody',
+      {},
+      shop.week.map((day, index) =>
+        h(
+          'tr',
+          { 'class': index === 0 ? 'is-today' : null, 'aria-current': index === 0 ? 'date' : null },
+          h(
+            'th',
+            { scope: 'row' },
+            index === 0 ? `Aujourd’hui (${formatDayLabel(day.date)})` : formatDayLabel(day.date),
+          ),
+          h('td', {}, capitalise(dayHoursText(day))),
+        ),
+      ),
+    ),
+  );
+}
+
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function itemRow(item) {
+  return h(
+    'li',
+    { class: `item-row${item.in_stock ? '' : ' is-out'}` },
+    h(
+      'div',
+      { class: 'item-main' },
+      h('span', { class: 'item-name' }, item.name),
+      item.description ? h('span', { class: 'item-description' }, item.description) : null,
+      item.category ? h('span', { class: 'item-category' }, item.category) : null,
+    ),
+    h(
+      'div',
+      { class: 'item-side' },
+      h(
+        'span',
+        { class: 'price' },
+        item.price_cents === null ? 'Prix non indiqué' : formatPrice(item.price_cents),
+      ),
+      h(
+        'span',
+        { class: item.in_stock ? 'stock-in' : 'stock-out' },
+        item.in_stock ? 'En stock' : 'En rupture',
+      ),
+    ),
+  );
+}
+
+function claimSection({ api, shop, auth }) {
+  const section = h(
+    'section',
+    { 'class': 'card', 'aria-labelledby': 'claim-title' },
+    h('h2', { id: 'claim-title' }, 'Vous tenez ce commerce ?'),
+  );
+  const render = (authState) => {
+    setChildren(section, section.firstChild);
+    if (authState.status !== 'signed-in') {
+      section.append(
+        h(
+          'p',
+          {},
+          'Connectez-vous pour réclamer ce commerce : la ville vérifiera votre demande, puis vous pourrez gérer sa fiche et son catalogue.',
+        ),
+        h('a', { class: 'button button-secondary', href: '/compte' }, 'Se connecter'),
+      );
+      return;
+    }
+    const message = textField({
+      id: 'claim-message',
+      name: 'message',
+      label: 'Message pour la ville (facultatif)',
+      hint: 'Par exemple votre numéro SIRET ou votre fonction dans le commerce.',
+      multiline: true,
+      required: false,
+      rows: '3',
+      maxlength: '1000',
+    });
+    const alert = h('div', { class: 'form-error', role: 'alert' });
+    const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Réclamer ce commerce');
+    const form = h(
+      'form',
+      { 'novalidate': true, 'aria-labelledby': 'claim-title' },
+      alert,
+      message.wrapper,
+      submit,
+    );
+    handleSubmit(form, {
+      fields: [message],
+      alert,
+      submit,
+      busyLabel: 'Envoi…',
+      action: async (values) => {
+        await api.authed(`/shops/${encodeURIComponent(shop.id)}/claims`, {
+          method: 'POST',
+          body: { message: values.message.trim() || null },
+        });
+        const done = h(
+          'p',
+          { class: 'notice', role: 'status', tabindex: '-1' },
+          'Votre demande est envoyée. La ville la vérifiera et vous pourrez ensuite gérer ce commerce depuis votre espace commerçant.',
+        );
+        form.replaceWith(done);
+        done.focus();
+      },
+    });
+    section.append(
+      h(
+        'p',
+        {},
+        'Ce commerce n’a pas encore de commerçant dans l’application. Demandez à le gérer : la ville vérifiera votre demande.',
+      ),
+      form,
+    );
+  };
+  render(auth.state);
+  let lastStatus = auth.state.status;
+  const unsubscribe = auth.subscribe((authState) => {
+    if (authState.status === lastStatus) return;
+    lastStatus = authState.status;
+    render(authState);
+  });
+  return { section, unsubscribe };
+}
+
+export function shopScreen({ api, auth }) {
+  return {
+    path: /^\/boutique\/(?<id>[^/]+)$/,
+    title: 'Commerce',
+    mount(outlet, { params, setTitle }) {
+      const heading = h('h1', { tabindex: '-1' }, 'Commerce');
+      const body = h(
+        'div',
+        { 'class': 'stack', 'aria-busy': 'true' },
+        skeletonList(2, 'Chargement du commerce…'),
+      );
+      const back = h('a', { class: 'back-link', href: '/' }, '← Retour à la recherche');
+      back.addEventListener('click', (event) => {
+        // Back to the search as it was (query, filters, scroll), when the person came from it.
+        if (window.history.length > 1 && document.referrer.startsWith(window.location.origin)) {
+          event.preventDefault();
+          window.history.back();
+        }
+      });
+      outlet.append(back, heading, body);
+      const cleanups = [];
+      let unmounted = false;
+
+      async function load() {
+        body.setAttribute('aria-busy', 'true');
+        setChildren(body, skeletonList(2, 'Chargement du commerce…'));
+        try {
+          const shop = await api.send(`/shops/${encodeURIComponent(params.id)}`, {
+            token: auth.state.status === 'signed-in' ? await auth.getAccessToken().catch(() => null) : null,
+          });
+          if (unmounted) return;
+          render(shop);
+        } catch (error) {
+          if (unmounted) return;
+          body.removeAttribute('aria-busy');
+          if (error.status === 404) {
+            heading.textContent = 'Commerce introuvable';
+            setTitle('Commerce introuvable');
+            setChildren(
+              body,
+              emptyState({
+                title: 'Ce commerce n’est pas (ou plus) dans l’application',
+                text: 'Il a peut-être fermé ou attend encore sa validation par la ville.',
+                actions: [h('a', { class: 'button button-secondary', href: '/' }, 'Revenir à la recherche')],
+              }),
+            );
+          } else {
+            setChildren(body, errorBlock(error, load));
+          }
+        }
+      }
+
+      function render(shop) {
+        heading.textContent = shop.name;
+        setTitle(shop.name);
+        body.removeAttribute('aria-busy');
+        const actions = [
+          shop.phone
+            ? h(
+                'a',
+                { class: 'button button-primary', href: telHref(shop.phone) },
+                icon('phone'),
+                h('span', {}, 'Appeler'),
+                h('span', { class: 'visually-hidden' }, ` le ${shop.phone}`),
+              )
+            : null,
+          h(
+            'a',
+            {
+              class: 'button button-secondary',
+              href: directionsUrl(shop),
+              target: '_blank',
+              rel: 'noopener',
+            },
+            icon('navigation'),
+            h('span', {}, 'Itinéraire'),
+            h('span', { class: 'visually-hidden' }, ' (OpenStreetMap, nouvel onglet)'),
+          ),
+          shop.website
+            ? h(
+                'a',
+                { class: 'button button-secondary', href: shop.website, target: '_blank', rel: 'noopener' },
+                icon('globe'),
+                h('span', {}, 'Site web'),
+                h('span', { class: 'visually-hidden' }, ' (nouvel onglet)'),
+              )
+            : null,
+        ];
+        const items = h('ul', { 'class': 'item-list', 'aria-labelledby': 'items-title' });
+        const itemsArea = h('div', { 'aria-busy': 'true' }, skeletonList(2, 'Chargement des articles…'));
+        const moreItems = h('div', { class: 'more' });
+        setChildren(
+          body,
+          h(
+            'section',
+            { 'class': 'shop-summary', 'aria-label': 'En bref' },
+            h('p', { class: 'shop-category' }, shop.category_label),
+            openingBadge(shop, { detailed: true }),
+            h('p', { class: 'shop-address' }, icon('pin', 'icon icon-small'), h('span', {}, shop.address)),
+            sourceNote(shop.source),
+          ),
+          h('div', { class: 'action-row' }, actions),
+          shop.description
+            ? h(
+                'section',
+                { 'aria-labelledby': 'about-title' },
+                h('h2', { id: 'about-title' }, 'Présentation'),
+                h('p', { class: 'shop-description' }, shop.description),
+              )
+            : null,
+          h(
+            'section',
+            { 'aria-labelledby': 'hours-title' },
+            h('h2', { id: 'hours-title' }, 'Horaires'),
+            weekTable(shop),
+          ),
+          h(
+            'section',
+            { 'aria-labelledby': 'items-title' },
+            h('h2', { id: 'items-title' }, 'Produits et services'),
+            itemsArea,
+            moreItems,
+          ),
+        );
+        if (shop.claimable) {
+          const claim = claimSection({ api, shop, auth });
+          cleanups.push(claim.unsubscribe);
+          body.append(claim.section);
+        }
+
+        let cursor = null;
+        async function loadItems() {
+          try {
+            const page = await api.send(
+              `/shops/${encodeURIComponent(shop.id)}/items${queryString({ limit: ITEMS_PAGE, cursor })}`,
+            );
+            if (unmounted) return;
+            const first = items.childElementCount;
+            items.append(...page.results.map(itemRow));
+            itemsArea.removeAttribute('aria-busy');
+            if (!items.childElementCount) {
+              setChildren(
+                itemsArea,
+                h('p', { class: 'hint' }, 'Ce commerce n’a pas encore publié de produits ni de services.'),
+              );
+            } else if (first === 0) {
+              setChildren(itemsArea, items);
+            }
+            cursor = page.next_cursor;
+            setChildren(
+              moreItems,
+              cursor
+                ? h(
+                    'button',
+                    { type: 'button', class: 'button button-secondary', onclick: more },
+                    'Voir plus d’articles',
+                  )
+                : '',
+            );
+            if (first > 0) items.children[first]?.setAttribute('tabindex', '-1');
+            if (first > 0) items.children[first]?.focus();
+          } catch (error) {
+            if (unmounted) return;
+            itemsArea.removeAttribute('aria-busy');
+            if (!items.childElementCount) setChildren(itemsArea, errorBlock(error, loadItems));
+            else setChildren(moreItems, errorBlock(error, loadItems));
+          }
+        }
+        function more(event) {
+          event.currentTarget.setAttribute('aria-disabled', 'true');
+          event.currentTarget.textContent = 'Chargement…';
+          loadItems();
+        }
+        loadItems();
+      }
+
+      load();
+      return () => {
+        unmounted = true;
+        for (const cleanup of cleanups) cleanup();
+      };
+    },
+  };
+}
