@@ -455,6 +455,30 @@ def test_searches_are_logged_without_coordinates(
     }
 
 
+def test_sqlite_log_lines_waiting_are_written_together(session: Session, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL logs within the search itself")
+    from api.catalog.search import routes
+
+    def line(query: str) -> dict[str, Any]:
+        return {
+            "query": query,
+            "terms": query,
+            "filters": {},
+            "had_location": False,
+            "result_count": 0,
+            "duration_ms": 1.0,
+            "created_at": datetime.now(UTC),
+        }
+
+    bind = session.connection()
+    routes._pending.append((bind, line("première")))  # left by a writer that found the lock taken
+    routes._write_sqlite_log(bind, line("seconde"))
+    rows = session.connection().execute(sa.select(search_log.c.query).order_by(search_log.c.id)).all()
+    assert [r.query for r in rows][-2:] == ["première", "seconde"]
+    assert routes._pending == []
+
+
 def test_search_is_anonymous(client: TestClient) -> None:
     assert client.get(URL, params={"q": "pain"}).status_code == 200
     operation = client.get("/api/v1/openapi.json").json()["paths"][URL]["get"]

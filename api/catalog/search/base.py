@@ -216,14 +216,20 @@ _SUN_EVENTS = ("sun", "dawn", "dusk")
 _HOURS_CACHE_MAX = 20_000
 _HOURS_RECHECK = timedelta(hours=6)
 _hours_cache: dict[Any, tuple[datetime, datetime, bool | None]] = {}
+_sun_dependent: dict[str, bool] = {}
 
 
 def open_now(expression: str | None, lat: float, lon: float, now: datetime) -> bool | None:
     """hours.status, remembered until its next change: most shops share a few expressions."""
     if expression is None:
         return None
-    lowered = expression.lower()
-    key: Any = (expression, lat, lon) if any(e in lowered for e in _SUN_EVENTS) else expression
+    sun = _sun_dependent.get(expression)
+    if sun is None:
+        if len(_sun_dependent) >= _HOURS_CACHE_MAX:
+            _sun_dependent.clear()
+        lowered = expression.lower()
+        sun = _sun_dependent[expression] = any(e in lowered for e in _SUN_EVENTS)
+    key: Any = (expression, lat, lon) if sun else expression
     cached = _hours_cache.get(key)
     if cached is not None and cached[0] <= now < cached[1]:
         return cached[2]
@@ -279,14 +285,9 @@ class SearchBackend(ABC):
     def vocabulary_matches(self, conn: Connection, words: list[QueryWord]) -> list[WordMatches]:
         """What the vocabulary holds for each word: its term, completions of an unfinished last word, and
         typo candidates (only for a word the catalogue does not know: « poivre » does not bring « poire »)."""
-        exact_terms = {w.term for w in words}
-        exact = dict(
-            conn.execute(
-                sa.select(m.search_term.c.term, m.search_term.c.key).where(
-                    m.search_term.c.term.in_(exact_terms)
-                )
-            ).all()
-        )
+        bind: dict[str, Any] = {}
+        wanted = self.in_list(bind, sorted({w.term for w in words}))
+        exact = dict(self.run(conn, f"SELECT term, key FROM search_term WHERE term {wanted}", bind))  # noqa: S608
         found: list[WordMatches] = []
         for word in words:
             typos = allowed_typos(word.surface)
@@ -304,9 +305,10 @@ class SearchBackend(ABC):
         return found
 
     def run(self, conn: Connection, sql: str, params: dict[str, Any]) -> Any:
-        """Execute SQL written with :name parameters straight through the driver; rows come back as the driver
-        gives them (a UUID is 32 hexadecimal digits on SQLite)."""
-        return conn.exec_driver_sql(sql, params)
+        """Execute SQL written with :name parameters on the driver's own cursor (SQLAlchemy's result wrapping
+        costs more than these small queries); rows are the driver's tuples (a UUID is 32 hexadecimal digits on
+        SQLite)."""
+        return conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
 
     def in_list(self, params: dict[str, Any], values: Sequence[Any]) -> str:
         """`IN (...)` over driver-level values, adding their parameters."""

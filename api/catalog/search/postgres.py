@@ -9,6 +9,7 @@ them. Statements keep a constant text (lists travel as arrays) so that psycopg p
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,6 +65,7 @@ _SERIAL = ((m.search_shop, "key"), (m.search_item, "key"), (m.search_term, "key"
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
+@lru_cache(maxsize=1024)
 def _pyformat(sql: str) -> str:
     """`:name` parameters as psycopg's `%(name)s`, literal percent signs doubled."""
     return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
@@ -184,7 +186,7 @@ class PostgresBackend(SearchBackend):
         return [(word, key) for word, key in rows]
 
     def run(self, conn: Connection, sql: str, params: dict[str, Any]) -> Any:
-        return conn.exec_driver_sql(_pyformat(sql), params)
+        return conn.connection.driver_connection.execute(_pyformat(sql), params)  # type: ignore[union-attr]
 
     def in_list(self, params: dict[str, Any], values: Sequence[Any]) -> str:
         name = f"in{len(params)}"

@@ -116,32 +116,32 @@ class SQLiteBackend(SearchBackend):
             name = table if isinstance(table, str) else table.name
             conn.exec_driver_sql(f"ANALYZE {name}")
 
+    # Vocabulary look-ups go straight to the driver: compiling their statements costs more than running them.
     def prefix_words(self, conn: Connection, prefix: str, limit: int) -> list[tuple[str, int]]:
-        rows = conn.execute(
-            sa.select(m.search_word.c.word, m.search_word.c.term_key)
-            .where(m.search_word.c.word >= prefix, m.search_word.c.word < prefix + _AFTER_ALL)
-            .order_by(m.search_word.c.frequency.desc(), m.search_word.c.word)
-            .limit(limit)
-        )
-        return [(word, key) for word, key in rows]
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        rows: list[tuple[str, int]] = cursor.execute(
+            "SELECT word, term_key FROM search_word WHERE word >= ? AND word < ? "
+            "ORDER BY frequency DESC, word LIMIT ?",
+            (prefix, prefix + _AFTER_ALL, limit),
+        ).fetchall()
+        cursor.close()
+        return rows
 
     def typo_candidates(self, conn: Connection, surface: str, max_typos: int) -> list[tuple[str, int]]:
         wanted = sorted(grams(surface))
         need = max(1, len(wanted) - 4 * max_typos)
-        placeholders = ", ".join(f":g{i}" for i in range(len(wanted)))
-        bind: dict[str, Any] = {f"g{i}": g for i, g in enumerate(wanted)}
-        bind.update(lo=len(surface) - max_typos, hi=len(surface) + max_typos, need=need, n=TYPO_CANDIDATES)
-        rows = conn.execute(
-            sa.text(
-                "SELECT w.word, w.term_key FROM (SELECT word, COUNT(*) AS shared "  # noqa: S608
-                "FROM search_native_word_gram "
-                f"WHERE gram IN ({placeholders}) AND length BETWEEN :lo AND :hi "
-                "GROUP BY word HAVING COUNT(*) >= :need ORDER BY shared DESC LIMIT :n) c "
-                "JOIN search_word w ON w.word = c.word"
-            ),
-            bind,
-        )
-        return [(word, key) for word, key in rows]
+        placeholders = ", ".join("?" for _ in wanted)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        rows: list[tuple[str, int]] = cursor.execute(
+            "SELECT w.word, w.term_key FROM (SELECT word, COUNT(*) AS shared "  # noqa: S608
+            "FROM search_native_word_gram "
+            f"WHERE gram IN ({placeholders}) AND length BETWEEN ? AND ? "
+            "GROUP BY word HAVING COUNT(*) >= ? ORDER BY shared DESC LIMIT ?) c "
+            "JOIN search_word w ON w.word = c.word",
+            (*wanted, len(surface) - max_typos, len(surface) + max_typos, need, TYPO_CANDIDATES),
+        ).fetchall()
+        cursor.close()
+        return rows
 
     def best_postings(
         self,
