@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     map_tile_url: str = ""
     map_attribution: str = "© les contributeurs d'OpenStreetMap"
     log_level: str = "INFO"
+    # Search log lines wait at most this long in their process before being written together.
+    search_log_flush_seconds: float = Field(default=1.0, gt=0, le=60)
 
     @model_validator(mode="after")
     def _refuse_weak_production_secret(self) -> "Settings":

@@ -1,6 +1,8 @@
 """Builds the app: API routers, error handlers, security headers, and the built PWA at /."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,10 +15,12 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth.routes import router as auth_router
 from api.catalog.routes import router as catalog_router
+from api.catalog.search import log as search_log
 from api.catalog.search.routes import router as search_router
 from api.config import Settings, get_settings
 from api.db import ReadSessionDep
@@ -113,6 +117,13 @@ def _tile_origins(tile_url: str) -> tuple[str, ...]:
     return (f"{parts.scheme}://{parts.netloc}",)
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # Search log lines still waiting for their batch are written before the process goes.
+    await run_in_threadpool(search_log.flush)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -122,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     install_error_handlers(app)

@@ -1,11 +1,15 @@
 """Several API processes share nothing but the database: revocations and sign-in limits hold across them."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
+from api.catalog.search.models import search_log
+from api.db import build_engine
 from api.migrate import upgrade
 from tests.databases import BACKENDS, fresh_database
 from tests.servers import running_server, valence
@@ -92,3 +96,28 @@ def test_serve_with_two_workers(shared_database: str) -> None:
                 f"{base_url}/api/v1/auth/token", json={"email": "anne@example.fr", "password": PASSWORD}
             )
         assert locked.status_code == 429
+
+
+def _logged(database_url: str) -> list[str]:
+    engine = build_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(sa.select(search_log.c.query).order_by(search_log.c.id)).scalars())
+    finally:
+        engine.dispose()
+
+
+def test_each_process_writes_its_search_log_in_batches(shared_database: str) -> None:
+    # Lines wait in their process: written within the flush interval, and by a process that stops.
+    with (
+        running_server(shared_database, VALENCE_SEARCH_LOG_FLUSH_SECONDS="0.2") as quick,
+        running_server(shared_database, VALENCE_SEARCH_LOG_FLUSH_SECONDS="60") as slow,
+    ):
+        for q in ("vélo", "clé minute"):
+            assert httpx.get(f"{quick}/api/v1/search", params={"q": q}).status_code == 200
+        assert httpx.get(f"{slow}/api/v1/search", params={"q": "pain sans gluten"}).status_code == 200
+        deadline = time.monotonic() + 10
+        while len(_logged(shared_database)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _logged(shared_database) == ["vélo", "clé minute"]
+    assert _logged(shared_database) == ["vélo", "clé minute", "pain sans gluten"]

@@ -1,6 +1,7 @@
 """GET /api/v1/search (contract §5), on every database of the run, through the ORM-maintained index."""
 
 import math
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from api.catalog.models import Item
@@ -455,10 +457,8 @@ def test_searches_are_logged_without_coordinates(
     }
 
 
-def test_sqlite_log_lines_waiting_are_written_together(session: Session, backend: str) -> None:
-    if backend != "sqlite":
-        pytest.skip("PostgreSQL logs within the search itself")
-    from api.catalog.search import routes
+def test_log_lines_wait_in_the_process_and_are_written_together(migrated_engine: Engine) -> None:
+    from api.catalog.search import log
 
     def line(query: str) -> dict[str, Any]:
         return {
@@ -471,12 +471,31 @@ def test_sqlite_log_lines_waiting_are_written_together(session: Session, backend
             "created_at": datetime.now(UTC),
         }
 
-    bind = session.connection()
-    routes._pending.append((bind, line("première")))  # left by a writer that found the lock taken
-    routes._write_sqlite_log(bind, line("seconde"))
-    rows = session.connection().execute(sa.select(search_log.c.query).order_by(search_log.c.id)).all()
-    assert [r.query for r in rows][-2:] == ["première", "seconde"]
-    assert routes._pending == []
+    marker = f"batch-{uuid.uuid4().hex[:8]}"
+    read_engine = migrated_engine.execution_options(valence_read_only=True)
+    written = sa.select(search_log.c.query).where(search_log.c.query.startswith(marker))
+    try:
+        log.flush()
+        log.record(read_engine, line(f"{marker}-1"))
+        log.record(read_engine, line(f"{marker}-2"))
+        assert log.waiting() == 2
+        with migrated_engine.connect() as conn:
+            assert conn.execute(written).all() == []
+        log.flush()
+        assert log.waiting() == 0
+        with migrated_engine.connect() as conn:
+            assert sorted(conn.execute(written).scalars()) == [f"{marker}-1", f"{marker}-2"]
+
+        # Without anyone asking, the process writes them within its flush interval (one second here).
+        log.record(read_engine, line(f"{marker}-3"))
+        deadline = time.monotonic() + 10
+        while log.waiting() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with migrated_engine.connect() as conn:
+            assert f"{marker}-3" in conn.execute(written).scalars().all()
+    finally:
+        with migrated_engine.begin() as conn:
+            conn.execute(search_log.delete().where(search_log.c.query.startswith(marker)))
 
 
 def test_search_is_anonymous(client: TestClient) -> None:

@@ -10,7 +10,6 @@ the nearer shop, then to the older index key so that the order is total and page
 """
 
 import math
-import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -79,7 +78,7 @@ class SearchParams:
 
 @dataclass(frozen=True, slots=True)
 class MatchedItem:
-    id: uuid.UUID
+    id: str
     name: str
     kind: str
     price_cents: int | None
@@ -88,7 +87,7 @@ class MatchedItem:
 
 @dataclass(frozen=True, slots=True)
 class ShopHit:
-    id: uuid.UUID
+    id: str
     name: str
     category: str
     address: str
@@ -319,9 +318,11 @@ class SearchBackend(ABC):
             names.append(f":{name}")
         return f"IN ({', '.join(names)})"
 
-    def query_terms(self, triples: list[tuple[int, int, int]], bind: dict[str, Any]) -> str:
-        """SQL rows (word_no, term_key, quality) of the expanded query."""
-        return "VALUES " + ", ".join(f"({int(w)}, {int(t)}, {int(q)})" for w, t, q in triples)
+    @abstractmethod
+    def matching_shops(self, expanded: list[dict[int, int]], bind: dict[str, Any]) -> tuple[str, str, str]:
+        """(WITH clause or "", FROM clause giving shops `s`, score expression) for the shops where every word
+        of the query is found; a word scores the best weight × quality of its terms in the shop, a shop the
+        sum over the words. `expanded` holds, for each word, its term keys and their match quality."""
 
     @abstractmethod
     def prefix_words(self, conn: Connection, prefix: str, limit: int) -> list[tuple[str, int]]:
@@ -340,29 +341,38 @@ class SearchBackend(ABC):
         service: bool | None,
     ) -> dict[int, list[MatchedItem]]:
         """Each shop's best items for the (word, term) pairs: most words, then rank, then index key."""
-        words: dict[tuple[int, int], set[int]] = {}
-        ranks: dict[tuple[int, int], int] = {}
+        # shop -> item -> [bit mask of the words it matches, best rank]
+        found: dict[int, dict[int, list[int]]] = {}
         for shop_key, item_key, rank, word_no in self.best_postings(conn, shop_keys, pairs, depth, service):
-            hit = (shop_key, item_key)
-            words.setdefault(hit, set()).add(word_no)
-            ranks[hit] = min(rank, ranks.get(hit, rank))
-        chosen: dict[int, list[int]] = {}
-        for shop_key, item_key in sorted(words, key=lambda h: (h[0], -len(words[h]), ranks[h], h[1])):
-            kept = chosen.setdefault(shop_key, [])
-            if len(kept) < MATCHED_ITEMS:
-                kept.append(item_key)
-        wanted = [item for kept in chosen.values() for item in kept]
+            items = found.get(shop_key)
+            if items is None:
+                items = found[shop_key] = {}
+            hit = items.get(item_key)
+            if hit is None:
+                items[item_key] = [1 << word_no, rank]
+            else:
+                hit[0] |= 1 << word_no
+                hit[1] = min(hit[1], rank)
+        chosen = {
+            shop_key: [
+                item
+                for item, _hit in sorted(items.items(), key=lambda i: (-i[1][0].bit_count(), i[1][1], i[0]))[
+                    :MATCHED_ITEMS
+                ]
+            ]
+            for shop_key, items in found.items()
+        }
+        wanted = ", ".join(str(int(item)) for kept in chosen.values() for item in kept)
         if not wanted:
             return {}
-        keys = ", ".join(str(int(k)) for k in wanted)
         details = {
             key: MatchedItem(
-                id=as_uuid(item_id), name=name, kind=kind, price_cents=price_cents, in_stock=bool(in_stock)
+                id=uuid_text(item_id), name=name, kind=kind, price_cents=price_cents, in_stock=bool(in_stock)
             )
             for key, item_id, name, kind, price_cents, in_stock in self.run(
                 conn,
                 "SELECT key, item_id, name, kind, price_cents, in_stock FROM search_item "  # noqa: S608
-                f"WHERE key IN ({keys})",
+                f"WHERE key IN ({wanted})",
                 {},
             )
         }
@@ -438,8 +448,11 @@ def max_chord2(radius_m: float) -> float:
     return (2 * math.sin(min(radius_m / EARTH_RADIUS_M, math.pi) / 2)) ** 2
 
 
-def as_uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(hex=value)
+def uuid_text(value: Any) -> str:
+    """A UUID's canonical text, from a UUID or from the 32 hexadecimal digits SQLite stores."""
+    if isinstance(value, str) and len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value)
 
 
 def distance_from_chord2(chord2: float) -> float:
@@ -481,21 +494,7 @@ def _candidates_sql(
         conditions.append("s.category = :category")
         bind["category"] = params.category
     if expanded:
-        triples = [
-            (i, key, quality) for i, keys in enumerate(expanded) for key, quality in sorted(keys.items())
-        ]
-        bind["word_count"] = len(expanded)
-        # Only integers from the index and fixed SQL are formatted in; user input is bound.
-        head = (
-            f"WITH q(word_no, term_key, quality) AS ({backend.query_terms(triples, bind)}), "  # noqa: S608
-            "per_word AS (SELECT st.shop_key AS shop_key, q.word_no AS word_no, "
-            "MAX(st.weight * q.quality) AS best FROM q "
-            "JOIN search_shop_term st ON st.term_key = q.term_key GROUP BY st.shop_key, q.word_no), "
-            "matched AS (SELECT shop_key, SUM(best) AS score FROM per_word GROUP BY shop_key "
-            "HAVING COUNT(*) = :word_count) "
-        )
-        source = "matched JOIN search_shop s ON s.key = matched.shop_key"
-        score = "matched.score"
+        head, source, score = backend.matching_shops(expanded, bind)
         if located:
             conditions.append("s.lat BETWEEN :lat_lo AND :lat_hi AND s.lon BETWEEN :lon_lo AND :lon_hi")
     else:
@@ -609,7 +608,7 @@ def search(conn: Connection, params: SearchParams, now: datetime) -> SearchPage:
         results.append(
             SearchResult(
                 shop=ShopHit(
-                    id=as_uuid(shop_id),
+                    id=uuid_text(shop_id),
                     name=name,
                     category=category,
                     address=address,

@@ -193,17 +193,25 @@ class PostgresBackend(SearchBackend):
         params[name] = list(values)
         return f"= ANY(:{name})"
 
-    def query_terms(self, triples: list[tuple[int, int, int]], bind: dict[str, Any]) -> str:
+    def matching_shops(self, expanded: list[dict[int, int]], bind: dict[str, Any]) -> tuple[str, str, str]:
         # Arrays keep the statement's text constant, so psycopg prepares it and PostgreSQL plans it once.
+        triples = [(i, k, q) for i, keys in enumerate(expanded) for k, q in sorted(keys.items())]
         bind.update(
+            word_count=len(expanded),
             q_words=[t[0] for t in triples],
             q_terms=[t[1] for t in triples],
             q_qualities=[t[2] for t in triples],
         )
-        return (
-            "SELECT * FROM unnest(CAST(:q_words AS integer[]), CAST(:q_terms AS integer[]), "
-            "CAST(:q_qualities AS integer[]))"
+        head = (
+            "WITH q(word_no, term_key, quality) AS (SELECT * FROM unnest(CAST(:q_words AS integer[]), "
+            "CAST(:q_terms AS integer[]), CAST(:q_qualities AS integer[]))), "
+            "per_word AS (SELECT st.shop_key AS shop_key, q.word_no AS word_no, "
+            "MAX(st.weight * q.quality) AS best FROM q "
+            "JOIN search_shop_term st ON st.term_key = q.term_key GROUP BY st.shop_key, q.word_no), "
+            "matched AS (SELECT shop_key, SUM(best) AS score FROM per_word GROUP BY shop_key "
+            "HAVING COUNT(*) = :word_count) "
         )
+        return head, "matched JOIN search_shop s ON s.key = matched.shop_key", "matched.score"
 
     def matched_items(
         self,
@@ -232,7 +240,7 @@ class PostgresBackend(SearchBackend):
         found: dict[int, list[MatchedItem]] = {}
         for shop_key, item_id, name, kind, price_cents, in_stock in rows:
             found.setdefault(shop_key, []).append(
-                MatchedItem(id=item_id, name=name, kind=kind, price_cents=price_cents, in_stock=in_stock)
+                MatchedItem(id=str(item_id), name=name, kind=kind, price_cents=price_cents, in_stock=in_stock)
             )
         return found
 
