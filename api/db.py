@@ -28,6 +28,7 @@ metadata: MetaData = SQLModel.metadata
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_POOL_SIZE = 40
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+SQLITE_CACHED_STATEMENTS = 512
 
 
 def utcnow() -> datetime:
@@ -86,7 +87,12 @@ def build_engine(database_url: str) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            connect_args={
+                "check_same_thread": False,
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                # Search statements differ by their number of terms and shops: keep many prepared.
+                "cached_statements": SQLITE_CACHED_STATEMENTS,
+            },
             # Opening a SQLite connection (and its pragmas) costs more than a query: keep enough for every
             # worker thread rather than churning overflow connections.
             pool_size=SQLITE_POOL_SIZE,

@@ -332,6 +332,7 @@ class SearchBackend(ABC):
     def typo_candidates(self, conn: Connection, surface: str, max_typos: int) -> list[tuple[str, int]]:
         """(word, term key) of vocabulary words that may lie within max_typos edits (verified later)."""
 
+    @abstractmethod
     def matched_items(
         self,
         conn: Connection,
@@ -340,55 +341,9 @@ class SearchBackend(ABC):
         depth: int,
         service: bool | None,
     ) -> dict[int, list[MatchedItem]]:
-        """Each shop's best items for the (word, term) pairs: most words, then rank, then index key."""
-        # shop -> item -> [bit mask of the words it matches, best rank]
-        found: dict[int, dict[int, list[int]]] = {}
-        for shop_key, item_key, rank, word_no in self.best_postings(conn, shop_keys, pairs, depth, service):
-            items = found.get(shop_key)
-            if items is None:
-                items = found[shop_key] = {}
-            hit = items.get(item_key)
-            if hit is None:
-                items[item_key] = [1 << word_no, rank]
-            else:
-                hit[0] |= 1 << word_no
-                hit[1] = min(hit[1], rank)
-        chosen = {
-            shop_key: [
-                item
-                for item, _hit in sorted(items.items(), key=lambda i: (-i[1][0].bit_count(), i[1][1], i[0]))[
-                    :MATCHED_ITEMS
-                ]
-            ]
-            for shop_key, items in found.items()
-        }
-        wanted = ", ".join(str(int(item)) for kept in chosen.values() for item in kept)
-        if not wanted:
-            return {}
-        details = {
-            key: MatchedItem(
-                id=uuid_text(item_id), name=name, kind=kind, price_cents=price_cents, in_stock=bool(in_stock)
-            )
-            for key, item_id, name, kind, price_cents, in_stock in self.run(
-                conn,
-                "SELECT key, item_id, name, kind, price_cents, in_stock FROM search_item "  # noqa: S608
-                f"WHERE key IN ({wanted})",
-                {},
-            )
-        }
-        return {shop: [details[i] for i in kept if i in details] for shop, kept in chosen.items()}
-
-    @abstractmethod
-    def best_postings(
-        self,
-        conn: Connection,
-        shop_keys: list[int],
-        pairs: list[tuple[int, int]],
-        depth: int,
-        service: bool | None,
-    ) -> list[tuple[int, int, int, int]]:
-        """(shop_key, item_key, rank, word_no): for each shop and each (word, term) pair, the shop's first
-        `depth` postings of the term (best placed items first), of services or products only if asked."""
+        """Each shop's best items for the (word_no, term_key) pairs: the items matching most words, then the
+        best placed (rank), then the oldest (index key), at most MATCHED_ITEMS. Only each (shop, term)'s
+        first `depth` postings are compared; of services or products only if asked."""
 
     @abstractmethod
     def near(self, bind: dict[str, Any]) -> tuple[str, str]:

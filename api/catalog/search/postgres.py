@@ -244,17 +244,6 @@ class PostgresBackend(SearchBackend):
             )
         return found
 
-    def best_postings(
-        self,
-        conn: Connection,
-        shop_keys: list[int],
-        pairs: list[tuple[int, int]],
-        depth: int,
-        service: bool | None,
-    ) -> list[tuple[int, int, int, int]]:
-        rows = self.run(conn, self._postings_sql(service), self._postings_bind(shop_keys, pairs, depth))
-        return [(shop_key, item_key, rank, word_no) for shop_key, item_key, rank, word_no in rows]
-
     @staticmethod
     def _postings_bind(shop_keys: list[int], pairs: list[tuple[int, int]], depth: int) -> dict[str, Any]:
         return {

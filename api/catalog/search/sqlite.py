@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.dml import Insert
 
 from api.catalog.search import models as m
-from api.catalog.search.base import TYPO_CANDIDATES, SearchBackend
+from api.catalog.search.base import MATCHED_ITEMS, TYPO_CANDIDATES, MatchedItem, SearchBackend, uuid_text
 
 RTREE = f"{m.NATIVE_PREFIX}shop_rtree"
 GRAMS = f"{m.NATIVE_PREFIX}word_gram"
@@ -32,19 +32,36 @@ REBUILD_CACHE_KIB = 512 * 1024
 DEFAULT_CACHE_SIZE = -2000
 
 
-@lru_cache(maxsize=256)
-def _postings_sql(terms: int, service: bool | None) -> str:
-    """For one shop (?1) and a word's terms (?2…), each term's first ?N postings in primary-key order.
+@lru_cache(maxsize=1024)
+def _matched_items_sql(shops: int, terms_per_word: tuple[int, ...], service: bool | None) -> str:
+    """Each shop's best items in one statement: shops are ?1…?S, then each word's terms, then the depth.
 
-    One branch per term so that each reads only the start of its index range; the text depends only on
-    the number of terms, so the driver's statement cache prepares it once per connection.
+    For each shop and term, the first `depth` postings in primary-key order (one branch each, so that each
+    reads only the start of its index range); then per shop the items matching most words, best rank
+    first. The text depends only on the counts, so the driver's statement cache prepares it once.
     """
     kind = "" if service is None else f"AND is_service = {1 if service else 0} "
-    depth = terms + 2
-    return " UNION ALL ".join(
-        "SELECT * FROM (SELECT item_key, rank FROM search_item_term "  # noqa: S608
-        f"WHERE shop_key = ?1 AND term_key = ?{i + 2} {kind}ORDER BY rank, item_key LIMIT ?{depth})"
-        for i in range(terms)
+    depth = shops + sum(terms_per_word) + 1
+    branches = []
+    for shop in range(1, shops + 1):
+        term = shops + 1
+        for word_no, count in enumerate(terms_per_word):
+            for _ in range(count):
+                branches.append(
+                    f"SELECT * FROM (SELECT ?{shop} AS shop_key, {word_no} AS word_no, item_key, rank "  # noqa: S608
+                    f"FROM search_item_term WHERE shop_key = ?{shop} AND term_key = ?{term} {kind}"
+                    f"ORDER BY rank, item_key LIMIT ?{depth})"
+                )
+                term += 1
+    return (
+        f"WITH postings AS ({' UNION ALL '.join(branches)}), "  # noqa: S608
+        "hits AS (SELECT shop_key, item_key, COUNT(DISTINCT word_no) AS words, MIN(rank) AS rank "
+        "FROM postings GROUP BY shop_key, item_key), "
+        "ranked AS (SELECT shop_key, item_key, ROW_NUMBER() OVER ("
+        "PARTITION BY shop_key ORDER BY words DESC, rank, item_key) AS place FROM hits) "
+        "SELECT r.shop_key, si.item_id, si.name, si.kind, si.price_cents, si.in_stock FROM ranked r "
+        f"JOIN search_item si ON si.key = r.item_key WHERE r.place <= {MATCHED_ITEMS} "
+        "ORDER BY r.shop_key, r.place"
     )
 
 
@@ -156,24 +173,36 @@ class SQLiteBackend(SearchBackend):
         cursor.close()
         return rows
 
-    def best_postings(
+    def matched_items(
         self,
         conn: Connection,
         shop_keys: list[int],
         pairs: list[tuple[int, int]],
         depth: int,
         service: bool | None,
-    ) -> list[tuple[int, int, int, int]]:
+    ) -> dict[int, list[MatchedItem]]:
+        # One statement for the whole page: each statement costs a trip through the driver (and a hand-over
+        # of the interpreter lock), more than these index reads.
         by_word: dict[int, list[int]] = {}
         for word_no, term_key in pairs:
             by_word.setdefault(word_no, []).append(int(term_key))
+        words = sorted(by_word)
+        sql = _matched_items_sql(len(shop_keys), tuple(len(by_word[w]) for w in words), service)
+        terms = [term for w in words for term in by_word[w]]
+        found: dict[int, list[MatchedItem]] = {}
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        found: list[tuple[int, int, int, int]] = []
-        for word_no, terms in by_word.items():
-            sql = _postings_sql(len(terms), service)
-            for shop_key in shop_keys:
-                for item, rank in cursor.execute(sql, (shop_key, *terms, depth)):
-                    found.append((shop_key, item, rank, word_no))
+        for shop_key, item_id, name, kind, price_cents, in_stock in cursor.execute(
+            sql, (*shop_keys, *terms, depth)
+        ):
+            found.setdefault(shop_key, []).append(
+                MatchedItem(
+                    id=uuid_text(item_id),
+                    name=name,
+                    kind=kind,
+                    price_cents=price_cents,
+                    in_stock=bool(in_stock),
+                )
+            )
         cursor.close()
         return found
 
