@@ -97,13 +97,17 @@ def build_engine(database_url: str) -> Engine:
             # worker thread rather than churning overflow connections.
             pool_size=SQLITE_POOL_SIZE,
             max_overflow=SQLITE_POOL_SIZE,
+            # The connection used last comes back first: the few that carry the load keep their prepared
+            # statements (a cycling queue would spread every statement over all of them).
+            pool_use_lifo=True,
         )
         event.listen(engine, "connect", _set_sqlite_pragmas)
         # pysqlite's own transaction handling is switched off so that BEGIN is ours.
         event.listen(engine, "connect", lambda dbapi_conn, _rec: setattr(dbapi_conn, "isolation_level", None))
         event.listen(engine, "begin", _begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # Last in, first out, as on SQLite: psycopg's prepared statements stay with the busiest connections.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_use_lifo=True)
 
 
 @lru_cache

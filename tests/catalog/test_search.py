@@ -229,6 +229,23 @@ def test_sort_by_distance_is_nearest_first(client: TestClient, shops: dict[str, 
     assert names(located)[0] == "Serrurerie Express 26"
 
 
+@pytest.mark.parametrize("sort", ["relevance", "distance"])
+def test_nearby_shops_without_words_page_nearest_first(
+    client: TestClient, shops: dict[str, Shop], sort: str
+) -> None:
+    # Small pages are answered from a smaller circle first: they must be the big page cut in pieces.
+    where = {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 5000, "sort": sort}
+    whole = find(client, **where, limit=100)["results"]
+    assert len(whole) == ACTIVE_SHOPS
+    distances = [r["distance_m"] for r in whole]
+    assert distances == sorted(distances)
+    for limit in (1, 2, 7):
+        paged = list(all_pages(client, **where, limit=limit))
+        assert [(r["shop"]["id"], r["distance_m"]) for r in paged] == [
+            (r["shop"]["id"], r["distance_m"]) for r in whole
+        ]
+
+
 def test_relevance_prefers_the_nearer_of_two_equal_matches(
     client: TestClient, shops: dict[str, Shop]
 ) -> None:

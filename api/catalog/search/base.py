@@ -250,8 +250,9 @@ class SearchBackend(ABC):
     """What one database does natively; the rest of search is shared."""
 
     dialect: str
-    # Whether the candidates query also brings each shop's name and address (one round trip less).
-    shop_details_in_candidates = False
+    # Whether the candidates query also brings each shop's name and address (one statement less) when the
+    # page is filtered after it (open now): cheap where it saves a round trip, not where it joins every row.
+    shop_details_when_filtered = False
 
     # index writing
     @abstractmethod
@@ -433,12 +434,15 @@ def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
 
 
 def _candidates_sql(
-    backend: SearchBackend, params: SearchParams, expanded: list[dict[int, int]], bind: dict[str, Any]
+    backend: SearchBackend,
+    params: SearchParams,
+    expanded: list[dict[int, int]],
+    bind: dict[str, Any],
+    radius: float,
 ) -> str:
     located = params.lat is not None and params.lon is not None
     if params.lat is not None and params.lon is not None:
         x0, y0, z0 = unit_vector(params.lat, params.lon)
-        radius = params.radius_m or DEFAULT_RADIUS_M
         bind.update(x0=x0, y0=y0, z0=z0, max_chord2=max_chord2(radius), lat=params.lat, lon=params.lon)
         bind.update(radius_m=radius, **bounding_box(params.lat, params.lon, radius))
         chord = "((s.x - :x0) * (s.x - :x0) + (s.y - :y0) * (s.y - :y0) + (s.z - :z0) * (s.z - :z0))"
@@ -474,6 +478,8 @@ def _candidates_sql(
             f"({score} < :p0 OR ({score} = :p0 AND {chord} > :p1) "
             f"OR ({score} = :p0 AND {chord} = :p1 AND s.key > :p2))"
         )
+    if not expanded and not located:
+        order = "s.key ASC"  # score and distance are constants: spare the database a sort
     if position is not None:
         try:
             first, second, key = position
@@ -492,12 +498,19 @@ def _candidates_sql(
     )
     if not params.open_now:
         sql += f" LIMIT {int(params.limit) + 1}"
-    if backend.shop_details_in_candidates:
+    if not params.open_now or backend.shop_details_when_filtered:
         sql = (
             "SELECT c.*, shop.name, shop.category, shop.address, shop.lat, shop.lon "  # noqa: S608
             f"FROM ({sql}) c JOIN shop ON shop.id = c.shop_id ORDER BY {order.replace('s.key', 'c.key')}"
         )
     return sql
+
+
+FIRST_RADII_M = (250, 1000)
+
+
+def _growing_radii(radius: float) -> list[float]:
+    return [r for r in FIRST_RADII_M if r < radius] + [radius]
 
 
 def _matched_items(
@@ -531,22 +544,28 @@ def search(conn: Connection, params: SearchParams, now: datetime) -> SearchPage:
         decode_cursor(params.cursor, params.fingerprint())
         return SearchPage(results=[], next_cursor=None, terms=terms)
 
-    bind: dict[str, Any] = {}
-    sql = _candidates_sql(backend, params, expanded, bind)
-    picked: list[tuple[int, Any, int, float, bool | None]] = []
-    more = False
-    # Straight to the driver: these statements change with every query, compiling them would cost more.
-    details: dict[Any, tuple[Any, ...]] = {}
-    for key, shop_id, score, chord2, expression, lat, lon, *shown in backend.run(conn, sql, bind):
-        status = open_now(expression, lat, lon, now)
-        if params.open_now and status is not True:
-            continue
-        if len(picked) == params.limit:
-            more = True
+    radius = params.radius_m or DEFAULT_RADIUS_M
+    # Without words, shops come nearest first: when a smaller circle already holds a full page (and one
+    # more shop, to know there is a next page), that page is the answer, and far fewer shops were sorted.
+    for within in _growing_radii(radius) if params.has_location and not expanded else [radius]:
+        bind: dict[str, Any] = {}
+        sql = _candidates_sql(backend, params, expanded, bind, within)
+        picked: list[tuple[int, Any, int, float, bool | None]] = []
+        more = False
+        # Straight to the driver: these statements change with every query, compiling them would cost more.
+        details: dict[Any, tuple[Any, ...]] = {}
+        for key, shop_id, score, chord2, expression, lat, lon, *shown in backend.run(conn, sql, bind):
+            status = open_now(expression, lat, lon, now)
+            if params.open_now and status is not True:
+                continue
+            if len(picked) == params.limit:
+                more = True
+                break
+            picked.append((key, shop_id, int(score), float(chord2), status))
+            if shown:
+                details[shop_id] = (shop_id, *shown)
+        if more:
             break
-        picked.append((key, shop_id, int(score), float(chord2), status))
-        if shown:
-            details[shop_id] = (shop_id, *shown)
 
     items = _matched_items(conn, backend, expanded, [p[0] for p in picked], params.kind)
     if picked and not details:

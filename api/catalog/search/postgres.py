@@ -86,7 +86,7 @@ def _trigram_floor(dbapi_connection: Any, _record: Any) -> None:
 
 class PostgresBackend(SearchBackend):
     dialect = "postgresql"
-    shop_details_in_candidates = True
+    shop_details_when_filtered = True
 
     def insert_ignore(self, table: sa.Table) -> Insert:
         return pg_insert(table).on_conflict_do_nothing()

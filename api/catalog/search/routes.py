@@ -4,11 +4,11 @@ import time
 import uuid
 from typing import Annotated
 
+import anyio
 import orjson
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 
 from api.catalog.models import ItemKind
 from api.catalog.search import log
@@ -21,6 +21,18 @@ from api.shops.categories import CATEGORIES
 router = APIRouter(tags=["recherche"])
 
 _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+# Searches are CPU work for this process (and short trips to PostgreSQL): a few threads keep the core busy,
+# more only take turns at the interpreter lock, and each brings its own database connection whose prepared
+# statements must be prepared again. Other routes keep the default pool of threads.
+SEARCH_THREADS = 4
+_limiter: anyio.CapacityLimiter | None = None
+
+
+def _search_threads() -> anyio.CapacityLimiter:
+    global _limiter
+    if _limiter is None:  # created in the event loop that uses it
+        _limiter = anyio.CapacityLimiter(SEARCH_THREADS)
+    return _limiter
 
 
 class MatchedItemOut(BaseModel):
@@ -91,7 +103,8 @@ async def search_shops(
         cursor=cursor,
     )
     # The session, the search, the log line and the JSON in one trip to the thread pool.
-    return Response(await run_in_threadpool(_answer, read_session, params), media_type="application/json")
+    body = await anyio.to_thread.run_sync(_answer, read_session, params, limiter=_search_threads())
+    return Response(body, media_type="application/json")
 
 
 def _answer(read_session: ReadSessionScope, params: SearchParams) -> bytes:

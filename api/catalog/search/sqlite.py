@@ -6,7 +6,7 @@ match; `edit_distance` then checks each candidate.
 """
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -65,16 +65,11 @@ def _matched_items_sql(shops: int, terms_per_word: tuple[int, ...], service: boo
     )
 
 
-def _integers(keys: Iterable[int]) -> str:
-    return ", ".join(str(int(k)) for k in sorted(keys))
-
-
-def _weighted(keys: dict[int, int]) -> str:
+def _weighted(terms: list[tuple[str, str]]) -> str:
     """A posting's weight times the match quality of its term."""
-    qualities = set(keys.values())
-    if len(qualities) == 1:
-        return f"weight * {int(qualities.pop())}"
-    cases = " ".join(f"WHEN {int(k)} THEN {int(q)}" for k, q in sorted(keys.items()))
+    if len(terms) == 1:
+        return f"weight * {terms[0][1]}"
+    cases = " ".join(f"WHEN {term} THEN {quality}" for term, quality in terms)
     return f"weight * CASE term_key {cases} END"
 
 
@@ -208,25 +203,33 @@ class SQLiteBackend(SearchBackend):
 
     def matching_shops(self, expanded: list[dict[int, int]], bind: dict[str, Any]) -> tuple[str, str, str]:
         # One pass over the postings of every term, grouped once by shop: SQLite plans a join with the
-        # query's terms as VALUES through two temporary B-trees, three times slower. Only integers from the
-        # index are formatted in.
+        # query's terms as VALUES through two temporary B-trees, three times slower. Term keys and qualities
+        # are bound, so that the statement's text depends only on how many there are and the connection's
+        # statement cache spares preparing it again (preparing costs as much as running it).
+        flat = [(key, quality) for keys in expanded for key, quality in sorted(keys.items())]
+        for i, (key, quality) in enumerate(flat):
+            bind[f"t{i}"], bind[f"q{i}"] = int(key), int(quality)
+        names: list[list[tuple[str, str]]] = []
+        for keys in expanded:
+            start = sum(len(word) for word in names)
+            names.append([(f":t{i}", f":q{i}") for i in range(start, start + len(keys))])
         if len(expanded) == 1 and len(expanded[0]) == 1:
-            ((key, quality),) = expanded[0].items()
             return (
                 "",
-                f"search_shop_term st JOIN search_shop s ON s.key = st.shop_key AND st.term_key = {int(key)}",
-                f"st.weight * {int(quality)}",
+                "search_shop_term st JOIN search_shop s ON s.key = st.shop_key AND st.term_key = :t0",
+                "st.weight * :q0",
             )
-        every = _integers({key for keys in expanded for key in keys})
+        every = ", ".join(term for word in names for term, _quality in word)
         if len(expanded) == 1:
             head = (
-                f"WITH matched AS (SELECT shop_key, MAX({_weighted(expanded[0])}) AS score "  # noqa: S608
+                f"WITH matched AS (SELECT shop_key, MAX({_weighted(names[0])}) AS score "  # noqa: S608
                 f"FROM search_shop_term WHERE term_key IN ({every}) GROUP BY shop_key) "
             )
         else:
             best = ", ".join(
-                f"MAX(CASE WHEN term_key IN ({_integers(keys)}) THEN {_weighted(keys)} END) AS w{i}"
-                for i, keys in enumerate(expanded)
+                f"MAX(CASE WHEN term_key IN ({', '.join(term for term, _q in word)}) "
+                f"THEN {_weighted(word)} END) AS w{i}"
+                for i, word in enumerate(names)
             )
             found = " AND ".join(f"w{i} IS NOT NULL" for i in range(len(expanded)))
             total = " + ".join(f"w{i}" for i in range(len(expanded)))
