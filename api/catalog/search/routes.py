@@ -1,7 +1,9 @@
 """GET /api/v1/search (contract §5)."""
 
+import asyncio
 import time
 import uuid
+import weakref
 from typing import Annotated
 
 import anyio
@@ -25,14 +27,18 @@ _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 # more only take turns at the interpreter lock, and each brings its own database connection whose prepared
 # statements must be prepared again. Other routes keep the default pool of threads.
 SEARCH_THREADS = 4
-_limiter: anyio.CapacityLimiter | None = None
+_limiters: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _search_threads() -> anyio.CapacityLimiter:
-    global _limiter
-    if _limiter is None:  # created in the event loop that uses it
-        _limiter = anyio.CapacityLimiter(SEARCH_THREADS)
-    return _limiter
+    """The limiter of the running event loop (a limiter belongs to one loop; tests start several)."""
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = anyio.CapacityLimiter(SEARCH_THREADS)
+    return limiter
 
 
 class MatchedItemOut(BaseModel):
