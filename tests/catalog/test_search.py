@@ -95,6 +95,21 @@ def test_every_word_must_match_somewhere_in_the_shop(client: TestClient, shops: 
     assert names(find(client, q="croissant pogne")) == ["Boulangerie Pain d'Antan"]
 
 
+def test_matched_items_split_over_statements_are_the_same(
+    client: TestClient, shops: dict[str, Shop], backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite takes at most 500 branches per UNION ALL: long queries read a page's shops in several statements.
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL reads every shop in one LATERAL statement")
+    from api.catalog.search import sqlite
+
+    queries = [{"q": "croissant pain"}, {"q": "clés", "lat": CENTRE[0], "lon": CENTRE[1]}, {"q": "vélo"}]
+    whole = [find(client, **q)["results"] for q in queries]
+    monkeypatch.setattr(sqlite, "MAX_BRANCHES", 1)
+    assert [find(client, **q)["results"] for q in queries] == whole
+    assert any(len(r["matched_items"]) > 0 for results in whole for r in results)
+
+
 def test_a_bike_repairer_is_found_through_its_category_and_items(
     client: TestClient, shops: dict[str, Shop]
 ) -> None:

@@ -30,6 +30,7 @@ _TABLES = (
 )
 REBUILD_CACHE_KIB = 512 * 1024
 DEFAULT_CACHE_SIZE = -2000
+MAX_BRANCHES = 400
 
 
 @lru_cache(maxsize=1024)
@@ -182,13 +183,17 @@ class SQLiteBackend(SearchBackend):
         for word_no, term_key in pairs:
             by_word.setdefault(word_no, []).append(int(term_key))
         words = sorted(by_word)
-        sql = _matched_items_sql(len(shop_keys), tuple(len(by_word[w]) for w in words), service)
         terms = [term for w in words for term in by_word[w]]
+        # SQLite allows at most 500 branches in one UNION ALL: a long query's shops go in several statements.
+        per_statement = max(1, MAX_BRANCHES // len(terms))
         found: dict[int, list[MatchedItem]] = {}
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        for shop_key, item_id, name, kind, price_cents, in_stock in cursor.execute(
-            sql, (*shop_keys, *terms, depth)
-        ):
+        rows = []
+        for start in range(0, len(shop_keys), per_statement):
+            shops = shop_keys[start : start + per_statement]
+            sql = _matched_items_sql(len(shops), tuple(len(by_word[w]) for w in words), service)
+            rows.extend(cursor.execute(sql, (*shops, *terms, depth)))
+        for shop_key, item_id, name, kind, price_cents, in_stock in rows:
             found.setdefault(shop_key, []).append(
                 MatchedItem(
                     id=uuid_text(item_id),
