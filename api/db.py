@@ -27,7 +27,9 @@ metadata: MetaData = SQLModel.metadata
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_POOL_SIZE = 40
-SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+# As much as SQLite maps by default (SQLITE_MAX_MMAP_SIZE): a million-item index is ~700 MB, and pages
+# beyond the mapping go through read() into each connection's small page cache.
+SQLITE_MMAP_BYTES = 0x7FFF0000
 SQLITE_CACHED_STATEMENTS = 512
 
 

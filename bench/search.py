@@ -171,6 +171,7 @@ def prepare(backend: str, size: int, args: argparse.Namespace) -> Dataset:
         path = Path(args.data_dir) / f"search-{size}.db"
         url = f"sqlite:///{path}"
         if args.reuse and path.exists():
+            upgrade(url)  # data loaded by an earlier version keeps its catalogue, gains new tables
             return Dataset(backend, size, url, None)
         for leftover in path.parent.glob(f"{path.name}*"):
             leftover.unlink()
@@ -182,6 +183,7 @@ def prepare(backend: str, size: int, args: argparse.Namespace) -> Dataset:
             exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
             if exists and args.reuse:
                 admin.dispose()
+                upgrade(_pg_url(args.postgres_url, name))
                 return Dataset(backend, size, _pg_url(args.postgres_url, name), None)
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -1,5 +1,6 @@
 """GET /api/v1/search (contract §5), on every database of the run, through the ORM-maintained index."""
 
+import json
 import math
 import time
 import uuid
@@ -98,12 +99,17 @@ def test_every_word_must_match_somewhere_in_the_shop(client: TestClient, shops: 
 def test_matched_items_split_over_statements_are_the_same(
     client: TestClient, shops: dict[str, Shop], backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # SQLite takes at most 500 branches per UNION ALL: long queries read a page's shops in several statements.
+    # SQLite takes at most 500 branches per UNION ALL: long queries of one kind of item read a page's shops
+    # in several statements.
     if backend != "sqlite":
         pytest.skip("PostgreSQL reads every shop in one LATERAL statement")
     from api.catalog.search import sqlite
 
-    queries = [{"q": "croissant pain"}, {"q": "clés", "lat": CENTRE[0], "lon": CENTRE[1]}, {"q": "vélo"}]
+    queries = [
+        {"q": "croissant pain", "kind": "product"},
+        {"q": "clés", "lat": CENTRE[0], "lon": CENTRE[1], "kind": "service"},
+        {"q": "vélo", "kind": "service"},
+    ]
     whole = [find(client, **q)["results"] for q in queries]
     monkeypatch.setattr(sqlite, "MAX_BRANCHES", 1)
     assert [find(client, **q)["results"] for q in queries] == whole
@@ -411,6 +417,50 @@ def test_item_and_shop_changes_reach_the_index(
     assert names(find(client, q="serrure", lat=CENTRE[0], lon=CENTRE[1], radius_m=100)) == [
         "Serrurerie Express 26"
     ]
+
+
+def test_sqlite_first_postings_per_term_follow_every_change(
+    client: TestClient, session: Session, shops: dict[str, Shop], backend: str
+) -> None:
+    # SQLite keeps each (shop, term)'s first postings in one row: after edits, they must be what a fresh
+    # fill from the postings gives, and the matched items they bring the same as those of the postings.
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL reads the postings themselves")
+    from api.catalog.search import sqlite
+
+    bakery = shops["Boulangerie Pain d'Antan"]
+    session.add(Item(shop_id=bakery.id, kind="product", name="Pain de seigle aux noix", price_cents=420))
+    renamed = session.exec(select(Item).where(Item.name == "Cirage")).one()
+    renamed.name = "Crème pour cuir"
+    session.add(renamed)
+    sold_out = session.exec(select(Item).where(Item.shop_id == bakery.id)).all()
+    for item in sold_out[:2]:
+        item.in_stock = False
+        session.add(item)
+    session.delete(sold_out[2])
+    session.commit()
+    queries = ["pain", "croissant pain", "crème cuir", "pain noix", "vélo"]
+    found = [find(client, q=q)["results"] for q in queries]
+    by_kind = [find(client, q=q, kind="product")["results"] for q in queries]
+
+    def first_postings() -> dict[tuple[int, int], list[int]]:
+        rows = session.connection().exec_driver_sql(f"SELECT shop_key, term_key, items FROM {sqlite.TOP}")  # noqa: S608
+        return {(shop, term): sorted(json.loads(items)) for shop, term, items in rows}
+
+    kept = first_postings()
+    session.connection().exec_driver_sql(f"DELETE FROM {sqlite.TOP}")  # noqa: S608
+    session.connection().exec_driver_sql(sqlite._TOP_FILL.format(where=""))
+    assert first_postings() == kept
+    session.rollback()
+    # The kind filter reads the postings themselves: where only products matched, the same items come back.
+    compared = 0
+    for results, products in zip(found, by_kind, strict=True):
+        of_kind = {r["shop"]["id"]: r["matched_items"] for r in products}
+        for result in results:
+            if all(i["kind"] == "product" for i in result["matched_items"]):
+                assert of_kind[result["shop"]["id"]] == result["matched_items"]
+                compared += bool(result["matched_items"])
+    assert compared >= 3
 
 
 def test_items_created_through_the_api_are_searchable(client: TestClient, session: Session) -> None:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.sql.dml import Insert
@@ -85,6 +86,10 @@ class MatchedItem:
     in_stock: bool
 
 
+# A shop's matched items: as objects, or as the JSON array the database already wrote.
+Items = list[MatchedItem] | orjson.Fragment
+
+
 @dataclass(frozen=True, slots=True)
 class ShopHit:
     id: str
@@ -100,7 +105,7 @@ class ShopHit:
 class SearchResult:
     shop: ShopHit
     distance_m: float | None
-    matched_items: list[MatchedItem]
+    matched_items: Items
     score: float
 
 
@@ -275,6 +280,9 @@ class SearchBackend(ABC):
     def shops_removed(self, conn: Connection, keys: Sequence[int]) -> None:  # noqa: B027
         """Shops removed from the index."""
 
+    def postings_changed(self, conn: Connection, shop_key: int, term_keys: Sequence[int]) -> None:  # noqa: B027
+        """The item postings of these terms of a shop were rewritten."""
+
     def before_rebuild(self, conn: Connection) -> None:  # noqa: B027
         """Prepare the connection for a bulk load."""
 
@@ -341,7 +349,7 @@ class SearchBackend(ABC):
         pairs: list[tuple[int, int]],
         depth: int,
         service: bool | None,
-    ) -> dict[int, list[MatchedItem]]:
+    ) -> dict[int, Items]:
         """Each shop's best items for the (word_no, term_key) pairs: the items matching most words, then the
         best placed (rank), then the oldest (index key), at most MATCHED_ITEMS. Only each (shop, term)'s
         first `depth` postings are compared; of services or products only if asked."""
@@ -506,7 +514,8 @@ def _candidates_sql(
     return sql
 
 
-FIRST_RADII_M = (250, 1000)
+# Doubling circles: a failed circle costs a fraction of the next one, which holds four times as many shops.
+FIRST_RADII_M = (250, 500, 1000)
 
 
 def _growing_radii(radius: float) -> list[float]:
@@ -519,7 +528,7 @@ def _matched_items(
     expanded: list[dict[int, int]],
     shop_keys: list[int],
     kind: str | None,
-) -> dict[int, list[MatchedItem]]:
+) -> dict[int, Items]:
     """Each shop's items matching the most words, in stock first, name before description, at most 5.
 
     Postings are stored in that order, so each (shop, term) contributes only its first few: five when there

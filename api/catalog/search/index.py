@@ -166,6 +166,7 @@ def _shop_keys(conn: Connection, shop_ids: Iterable[uuid.UUID]) -> dict[uuid.UUI
 
 def _recompute_shop_terms(conn: Connection, affected: dict[int, set[int]]) -> None:
     """Rewrite the (term, shop) postings of the given terms of each shop from their sources."""
+    backend = backend_for(conn)
     for shop_key, term_keys in affected.items():
         if not term_keys:
             continue
@@ -201,6 +202,7 @@ def _recompute_shop_terms(conn: Connection, affected: dict[int, set[int]]) -> No
                 m.search_shop_term.insert(),
                 [{"term_key": k, "shop_key": shop_key, "weight": w} for k, w in sorted(weights.items())],
             )
+        backend.postings_changed(conn, shop_key, sorted(term_keys))
 
 
 def _apply(conn: Connection, changes: _Changes) -> None:

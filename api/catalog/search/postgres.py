@@ -24,6 +24,7 @@ from api.catalog.search.base import (
     MIN_PREFIX,
     PREFIX_EXPANSIONS,
     TYPO_CANDIDATES,
+    Items,
     MatchedItem,
     QueryWord,
     SearchBackend,
@@ -220,7 +221,7 @@ class PostgresBackend(SearchBackend):
         pairs: list[tuple[int, int]],
         depth: int,
         service: bool | None,
-    ) -> dict[int, list[MatchedItem]]:
+    ) -> dict[int, Items]:
         # Postings, ranking and item details in one round trip.
         postings = self._postings_sql(service)
         rows = self.run(
@@ -242,7 +243,7 @@ class PostgresBackend(SearchBackend):
             found.setdefault(shop_key, []).append(
                 MatchedItem(id=str(item_id), name=name, kind=kind, price_cents=price_cents, in_stock=in_stock)
             )
-        return found
+        return dict(found)
 
     @staticmethod
     def _postings_bind(shop_keys: list[int], pairs: list[tuple[int, int]], depth: int) -> dict[str, Any]:

@@ -10,17 +10,52 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.dml import Insert
 
 from api.catalog.search import models as m
-from api.catalog.search.base import MATCHED_ITEMS, TYPO_CANDIDATES, MatchedItem, SearchBackend, uuid_text
+from api.catalog.search.base import (
+    ITEM_CANDIDATES,
+    MATCHED_ITEMS,
+    TYPO_CANDIDATES,
+    Items,
+    MatchedItem,
+    SearchBackend,
+    uuid_text,
+)
 
 RTREE = f"{m.NATIVE_PREFIX}shop_rtree"
 GRAMS = f"{m.NATIVE_PREFIX}word_gram"
+# Per (shop, term), its first ITEM_CANDIDATES postings as a JSON array of rank × 2³² + item key (so that
+# the numbers sort as the postings do): a page's matched items are read in one step per (shop, term)
+# instead of one per posting (migration 9d2b6f41c3a8).
+TOP = f"{m.NATIVE_PREFIX}item_top"
+RANK_SHIFT = 32
+ITEM_MASK = (1 << RANK_SHIFT) - 1
+_TOP_FILL = (
+    f"INSERT INTO {TOP} (shop_key, term_key, items) "  # noqa: S608
+    f"SELECT shop_key, term_key, '[' || group_concat(rank * {1 << RANK_SHIFT} + item_key, ',') || ']' "
+    "FROM (SELECT shop_key, term_key, rank, item_key, ROW_NUMBER() OVER ("
+    "PARTITION BY shop_key, term_key ORDER BY rank, item_key) AS n FROM search_item_term{where}) "
+    f"WHERE n <= {ITEM_CANDIDATES} GROUP BY shop_key, term_key"
+)
+_TOP_READ = (
+    f"SELECT t.shop_key, t.term_key, t.items FROM json_each(?) s CROSS JOIN json_each(?) w "  # noqa: S608
+    f"CROSS JOIN {TOP} t ON t.shop_key = s.value AND t.term_key = w.value"
+)
+# The response's JSON for each item, written by SQLite (a UUID is stored as 32 hexadecimal digits).
+_ITEMS_JSON = (
+    "SELECT i.value, json_object('id', substr(si.item_id, 1, 8) || '-' || substr(si.item_id, 9, 4) || '-' || "
+    "substr(si.item_id, 13, 4) || '-' || substr(si.item_id, 17, 4) || '-' || substr(si.item_id, 21), "
+    "'name', si.name, 'kind', si.kind, 'price_cents', si.price_cents, "
+    "'in_stock', json(CASE WHEN si.in_stock THEN 'true' ELSE 'false' END)) "
+    "FROM json_each(?) i JOIN search_item si ON si.key = i.value"
+)
 _TABLES = (
+    TOP,
     m.search_shop_term,
     m.search_item_term,
     m.search_item,
@@ -34,14 +69,14 @@ MAX_BRANCHES = 400
 
 
 @lru_cache(maxsize=1024)
-def _matched_items_sql(shops: int, terms_per_word: tuple[int, ...], service: bool | None) -> str:
+def _matched_items_sql(shops: int, terms_per_word: tuple[int, ...], service: bool) -> str:
     """Each shop's best items in one statement: shops are ?1…?S, then each word's terms, then the depth.
 
     For each shop and term, the first `depth` postings in primary-key order (one branch each, so that each
     reads only the start of its index range); then per shop the items matching most words, best rank
     first. The text depends only on the counts, so the driver's statement cache prepares it once.
     """
-    kind = "" if service is None else f"AND is_service = {1 if service else 0} "
+    kind = f"AND is_service = {1 if service else 0} "
     depth = shops + sum(terms_per_word) + 1
     branches = []
     for shop in range(1, shops + 1):
@@ -107,7 +142,10 @@ class SQLiteBackend(SearchBackend):
 
     def clear(self, conn: Connection) -> None:
         for table in _TABLES:
-            conn.execute(table.delete())
+            if isinstance(table, str):
+                conn.exec_driver_sql(f"DELETE FROM {table}")  # noqa: S608
+            else:
+                conn.execute(table.delete())
         conn.exec_driver_sql("DELETE FROM search_native_shop_rtree")
         conn.exec_driver_sql("DELETE FROM search_native_word_gram")
 
@@ -128,15 +166,30 @@ class SQLiteBackend(SearchBackend):
 
     def shops_removed(self, conn: Connection, keys: Sequence[int]) -> None:
         if keys:
-            conn.connection.driver_connection.executemany(  # type: ignore[union-attr]
-                "DELETE FROM search_native_shop_rtree WHERE key = ?", [(k,) for k in keys]
-            )
+            driver = conn.connection.driver_connection
+            driver.executemany(f"DELETE FROM {RTREE} WHERE key = ?", [(k,) for k in keys])  # type: ignore[union-attr]  # noqa: S608
+            driver.executemany(f"DELETE FROM {TOP} WHERE shop_key = ?", [(k,) for k in keys])  # type: ignore[union-attr]  # noqa: S608
+
+    def postings_changed(self, conn: Connection, shop_key: int, term_keys: Sequence[int]) -> None:
+        if not term_keys:
+            return
+        driver = conn.connection.driver_connection
+        terms = orjson.dumps(list(term_keys)).decode()
+        driver.execute(  # type: ignore[union-attr]
+            f"DELETE FROM {TOP} WHERE shop_key = ? AND term_key IN (SELECT value FROM json_each(?))",  # noqa: S608
+            (shop_key, terms),
+        )
+        driver.execute(  # type: ignore[union-attr]
+            _TOP_FILL.format(where=" WHERE shop_key = ? AND term_key IN (SELECT value FROM json_each(?))"),
+            (shop_key, terms),
+        )
 
     def before_rebuild(self, conn: Connection) -> None:
         # The default 2 MB page cache thrashes on the unique index of random item UUIDs.
         conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
 
     def after_rebuild(self, conn: Connection) -> None:
+        conn.exec_driver_sql(_TOP_FILL.format(where=""))
         conn.exec_driver_sql(f"PRAGMA cache_size = {DEFAULT_CACHE_SIZE}")
         for table in (*_TABLES, GRAMS):
             name = table if isinstance(table, str) else table.name
@@ -176,6 +229,50 @@ class SQLiteBackend(SearchBackend):
         pairs: list[tuple[int, int]],
         depth: int,
         service: bool | None,
+    ) -> dict[int, Items]:
+        if service is not None:  # the first postings of one kind are not kept apart
+            return dict(self._matched_items_of_kind(conn, shop_keys, pairs, depth, service))
+        driver = conn.connection.driver_connection
+        word_bits: dict[int, int] = {}
+        for word_no, term_key in pairs:
+            word_bits[int(term_key)] = word_bits.get(int(term_key), 0) | 1 << word_no
+        lists: dict[int, list[tuple[int, list[int]]]] = {}
+        rows = driver.execute(  # type: ignore[union-attr]
+            _TOP_READ, (orjson.dumps(shop_keys).decode(), orjson.dumps(sorted(word_bits)).decode())
+        )
+        for shop_key, term_key, items in rows:
+            lists.setdefault(shop_key, []).append((word_bits[term_key], sorted(orjson.loads(items))[:depth]))
+        chosen: dict[int, list[int]] = {}
+        for shop_key, found in lists.items():
+            if len(found) == 1:  # one term: its postings in order, each item once
+                chosen[shop_key] = list(dict.fromkeys(v & ITEM_MASK for v in found[0][1]))[:MATCHED_ITEMS]
+                continue
+            best: dict[int, int] = {}
+            words: dict[int, int] = {}
+            for bit, postings in found:
+                for v in postings:
+                    item = v & ITEM_MASK
+                    if v < best.get(item, v + 1):
+                        best[item] = v
+                    words[item] = words.get(item, 0) | bit
+            # Most words first, then the best placed (rank), then the oldest: what rank × 2³² + key sorts.
+            chosen[shop_key] = sorted(best, key=lambda i: (-words[i].bit_count(), best[i]))[:MATCHED_ITEMS]
+        wanted = [item for items in chosen.values() for item in items]
+        if not wanted:
+            return {}
+        written = dict(driver.execute(_ITEMS_JSON, (orjson.dumps(wanted).decode(),)))  # type: ignore[union-attr]
+        return {
+            shop_key: orjson.Fragment(f"[{','.join(written[i] for i in items if i in written)}]")
+            for shop_key, items in chosen.items()
+        }
+
+    def _matched_items_of_kind(
+        self,
+        conn: Connection,
+        shop_keys: list[int],
+        pairs: list[tuple[int, int]],
+        depth: int,
+        service: bool,
     ) -> dict[int, list[MatchedItem]]:
         # One statement for the whole page: each statement costs a trip through the driver (and a hand-over
         # of the interpreter lock), more than these index reads.
