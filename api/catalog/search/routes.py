@@ -4,13 +4,14 @@ import asyncio
 import time
 import uuid
 import weakref
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 import orjson
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from api.catalog.models import ItemKind
 from api.catalog.search import log
@@ -108,41 +109,57 @@ async def search_shops(
         limit=limit,
         cursor=cursor,
     )
-    # The session, the search, the log line and the JSON in one trip to the thread pool.
-    body = await anyio.to_thread.run_sync(_answer, read_session, params, limiter=_search_threads())
+    with read_session() as session:  # entering builds a Session: no statement has run yet
+        bind = session.get_bind()
+        in_process = bind.dialect.name == "sqlite"
+        if in_process:
+            # SQLite answers from this process's memory map, without waiting on anything but the CPU: a
+            # trip to a thread would only add exchanges of the interpreter lock (measured: a tenth of a
+            # search's cost). PostgreSQL waits on the network, so its searches run in threads.
+            body, line = _answer(session, params)
+    if not in_process:
+        body, line = await anyio.to_thread.run_sync(
+            _answer_in_thread, read_session, params, limiter=_search_threads()
+        )
+    if line is not None:  # once the read transaction is over
+        log.record(bind, line)
     return Response(body, media_type="application/json")
 
 
-def _answer(read_session: ReadSessionScope, params: SearchParams) -> bytes:
-    started = time.perf_counter()
-    line = None
+def _answer_in_thread(
+    read_session: ReadSessionScope, params: SearchParams
+) -> tuple[bytes, dict[str, Any] | None]:
     with read_session() as session:
-        bind = session.get_bind()
-        # On PostgreSQL each statement of a search is its own transaction: no BEGIN and COMMIT round trips
-        # (a page whose shop vanished between two statements just shows one shop less).
-        options = _AUTOCOMMIT if isinstance(bind, Engine) and bind.dialect.name == "postgresql" else None
-        page = search(session.connection(execution_options=options), params, utcnow())
-        body = _page_json(page)
-        if params.cursor is None:  # following pages are the same search
-            filters = {
-                "category": params.category,
-                "kind": params.kind,
-                "open_now": params.open_now,
-                "sort": params.sort.value,
-                "radius_m": params.radius_m,
-            }
-            line = {
-                "query": (params.q or "").strip()[: m.MAX_QUERY_LENGTH],
-                "terms": " ".join(page.terms)[: m.MAX_QUERY_LENGTH * 2],
-                "filters": {k: v for k, v in filters.items() if v is not None},
-                "had_location": params.has_location,
-                "result_count": len(page.results),
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "created_at": utcnow(),
-            }
-    if line is not None:  # once the read transaction is over
-        log.record(bind, line)
-    return body
+        return _answer(session, params)
+
+
+def _answer(session: Session, params: SearchParams) -> tuple[bytes, dict[str, Any] | None]:
+    """The page's JSON, and the line for the search log (None for the following pages of a search)."""
+    started = time.perf_counter()
+    bind = session.get_bind()
+    # On PostgreSQL each statement of a search is its own transaction: no BEGIN and COMMIT round trips
+    # (a page whose shop vanished between two statements just shows one shop less).
+    options = _AUTOCOMMIT if isinstance(bind, Engine) and bind.dialect.name == "postgresql" else None
+    page = search(session.connection(execution_options=options), params, utcnow())
+    body = _page_json(page)
+    if params.cursor is not None:  # following pages are the same search
+        return body, None
+    filters = {
+        "category": params.category,
+        "kind": params.kind,
+        "open_now": params.open_now,
+        "sort": params.sort.value,
+        "radius_m": params.radius_m,
+    }
+    return body, {
+        "query": (params.q or "").strip()[: m.MAX_QUERY_LENGTH],
+        "terms": " ".join(page.terms)[: m.MAX_QUERY_LENGTH * 2],
+        "filters": {k: v for k, v in filters.items() if v is not None},
+        "had_location": params.has_location,
+        "result_count": len(page.results),
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        "created_at": utcnow(),
+    }
 
 
 def _page_json(page: SearchPage) -> bytes:
