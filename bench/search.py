@@ -47,7 +47,7 @@ from api.catalog.search.base import (
     TWO_TYPOS,
     allowed_typos,
     bounding_box,
-    max_chord2,
+    min_nearness,
     parse_query,
     unit_vector,
 )
@@ -308,13 +308,15 @@ def raw_statement(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if located:
         x0, y0, z0 = unit_vector(params["lat"], params["lon"])
         radius = float(params.get("radius_m", DEFAULT_RADIUS_M))
-        bind.update(x0=x0, y0=y0, z0=z0, lat=params["lat"], lon=params["lon"], max_chord2=max_chord2(radius))
+        bind.update(
+            x0=x0, y0=y0, z0=z0, lat=params["lat"], lon=params["lon"], min_nearness=min_nearness(radius)
+        )
         bind["earth_r"] = radius * 6_378_168 / 6_371_008.8 * 1.001 + 1
         bind.update(bounding_box(params["lat"], params["lon"], radius))
-        chord = "((s.x - %(x0)s)^2 + (s.y - %(y0)s)^2 + (s.z - %(z0)s)^2)"
-        conditions.append(f"{chord} <= %(max_chord2)s")
+        near = "(s.x * %(x0)s + s.y * %(y0)s + s.z * %(z0)s)"
+        conditions.append(f"{near} >= %(min_nearness)s")
     else:
-        chord = "0.0"
+        near = "0.0"
     if "category" in params:
         bind["category"] = params["category"]
         conditions.append("s.category = %(category)s")
@@ -342,7 +344,7 @@ def raw_statement(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             conditions.append(
                 "earth_box(ll_to_earth(%(lat)s, %(lon)s), %(earth_r)s) @> ll_to_earth(s.lat, s.lon)"
             )
-    order = "chord2, score DESC, key" if params.get("sort") == "distance" else "score DESC, chord2, key"
+    order = "near DESC, score DESC, key" if params.get("sort") == "distance" else "score DESC, near DESC, key"
     depth = MATCHED_ITEMS if len(words) <= 1 else ITEM_CANDIDATES
     kind = ""
     if "kind" in params:
@@ -359,7 +361,7 @@ def raw_statement(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         else ""
     )
     sql = (
-        f"{head}page AS (SELECT s.key, s.shop_id, {score} AS score, {chord} AS chord2, s.opening_hours "  # noqa: S608
+        f"{head}page AS (SELECT s.key, s.shop_id, {score} AS score, {near} AS near, s.opening_hours "  # noqa: S608
         f"FROM {source} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT 21) "
         "SELECT page.*, shop.name, shop.category, shop.address, shop.lat, shop.lon"  # noqa: S608
         f"{', m.items' if words else ''} "

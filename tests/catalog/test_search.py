@@ -451,6 +451,14 @@ def test_sqlite_first_postings_per_term_follow_every_change(
     session.connection().exec_driver_sql(f"DELETE FROM {sqlite.TOP}")  # noqa: S608
     session.connection().exec_driver_sql(sqlite._TOP_FILL.format(where=""))
     assert first_postings() == kept
+    # Each term's number of shops, kept by triggers, is what counting the postings gives.
+    counted = session.connection().exec_driver_sql(
+        "SELECT term_key, COUNT(*) FROM search_shop_term GROUP BY term_key"
+    )
+    kept_counts = session.connection().exec_driver_sql(
+        f"SELECT term_key, shops FROM {sqlite.TERM_SHOPS} WHERE shops > 0"  # noqa: S608
+    )
+    assert dict(kept_counts.all()) == dict(counted.all())
     session.rollback()
     # The kind filter reads the postings themselves: where only products matched, the same items come back.
     compared = 0
@@ -461,6 +469,33 @@ def test_sqlite_first_postings_per_term_follow_every_change(
                 assert of_kind[result["shop"]["id"]] == result["matched_items"]
                 compared += bool(result["matched_items"])
     assert compared >= 3
+
+
+def test_sqlite_every_plan_for_several_words_finds_the_same_shops(
+    session: Session, shops: dict[str, Shop], backend: str
+) -> None:
+    # SQLite either groups every word's postings at once or reads one word's shops and looks the others up
+    # in them, whichever its term counts say is cheaper: each way must keep the same shops, scored the same.
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL plans its own statement")
+    from api.catalog.search import sqlite
+    from api.catalog.search.base import _expand, backend_for, parse_query
+
+    conn = session.connection()
+    found_some = 0
+    for q in ["pain croissant", "crème cuir", "réparation vélo", "boulangerie pain", "pain cr", "vélo rép"]:
+        expanded = _expand(conn, backend_for(conn), parse_query(q))
+        assert all(expanded), q
+        bind: dict[str, Any] = {}
+        names = sqlite._bind_terms(expanded, bind)
+        heads = [sqlite._grouped(names)] + [sqlite._driven(names, d) for d in range(len(names))]
+        answers = [
+            sorted(conn.exec_driver_sql(f"{head}SELECT shop_key, score FROM matched", bind).all())  # noqa: S608
+            for head in heads
+        ]
+        assert all(answer == answers[0] for answer in answers), q
+        found_some += bool(answers[0])
+    assert found_some >= 4
 
 
 def test_items_created_through_the_api_are_searchable(client: TestClient, session: Session) -> None:

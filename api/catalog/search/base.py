@@ -77,17 +77,27 @@ class SearchParams:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class MatchedItem:
-    id: str
-    name: str
-    kind: str
-    price_cents: int | None
-    in_stock: bool
+def shown_item(item_id: Any, name: str, kind: str, price_cents: int | None, in_stock: bool) -> str:
+    """An item as a search result shows it (search_item.shown), in the response's field order."""
+    return orjson.dumps(
+        {
+            "id": uuid_text(item_id),
+            "name": name,
+            "kind": kind,
+            "price_cents": price_cents,
+            "in_stock": in_stock,
+        }
+    ).decode()
 
 
-# A shop's matched items: as objects, or as the JSON array the database already wrote.
-Items = list[MatchedItem] | orjson.Fragment
+def shown_items(shown: Sequence[str]) -> orjson.Fragment:
+    """A shop's matched items: their stored JSON, copied into the response as they are."""
+    return orjson.Fragment(f"[{','.join(shown)}]")
+
+
+# A shop's matched items, as the JSON array the response carries.
+Items = orjson.Fragment
+NO_ITEMS = orjson.Fragment(b"[]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,7 +338,9 @@ class SearchBackend(ABC):
         return f"IN ({', '.join(names)})"
 
     @abstractmethod
-    def matching_shops(self, expanded: list[dict[int, int]], bind: dict[str, Any]) -> tuple[str, str, str]:
+    def matching_shops(
+        self, conn: Connection, expanded: list[dict[int, int]], bind: dict[str, Any]
+    ) -> tuple[str, str, str]:
         """(WITH clause or "", FROM clause giving shops `s`, score expression) for the shops where every word
         of the query is found; a word scores the best weight × quality of its terms in the shop, a shop the
         sum over the words. `expanded` holds, for each word, its term keys and their match quality."""
@@ -412,6 +424,11 @@ def max_chord2(radius_m: float) -> float:
     return (2 * math.sin(min(radius_m / EARTH_RADIUS_M, math.pi) / 2)) ** 2
 
 
+def min_nearness(radius_m: float) -> float:
+    """The smallest dot product of two unit vectors at most radius_m apart (|u - v|² = 2 - 2 u·v)."""
+    return 1 - max_chord2(radius_m) / 2
+
+
 def uuid_text(value: Any) -> str:
     """A UUID's canonical text, from a UUID or from the 32 hexadecimal digits SQLite stores."""
     if isinstance(value, str) and len(value) == 32:
@@ -421,6 +438,12 @@ def uuid_text(value: Any) -> str:
 
 def distance_from_chord2(chord2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(max(chord2, 0.0)) / 2))
+
+
+def distance_between(origin: tuple[float, float, float], lat: float, lon: float) -> float:
+    """Great-circle metres from a unit vector to a point, through the chord: exact where 1 - u·v is not."""
+    x, y, z = unit_vector(lat, lon)
+    return distance_from_chord2((x - origin[0]) ** 2 + (y - origin[1]) ** 2 + (z - origin[2]) ** 2)
 
 
 def bounding_box(lat: float, lon: float, radius_m: float) -> dict[str, float]:
@@ -442,6 +465,7 @@ def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
 
 
 def _candidates_sql(
+    conn: Connection,
     backend: SearchBackend,
     params: SearchParams,
     expanded: list[dict[int, int]],
@@ -451,19 +475,19 @@ def _candidates_sql(
     located = params.lat is not None and params.lon is not None
     if params.lat is not None and params.lon is not None:
         x0, y0, z0 = unit_vector(params.lat, params.lon)
-        bind.update(x0=x0, y0=y0, z0=z0, max_chord2=max_chord2(radius), lat=params.lat, lon=params.lon)
+        bind.update(x0=x0, y0=y0, z0=z0, min_nearness=min_nearness(radius), lat=params.lat, lon=params.lon)
         bind.update(radius_m=radius, **bounding_box(params.lat, params.lon, radius))
-        chord = "((s.x - :x0) * (s.x - :x0) + (s.y - :y0) * (s.y - :y0) + (s.z - :z0) * (s.z - :z0))"
+        # The dot product of the unit vectors orders by great-circle distance, nearest first when
+        # descending: half the arithmetic of the squared chord, which counts when thousands of shops match.
+        near = "(s.x * :x0 + s.y * :y0 + s.z * :z0)"
     else:
-        chord = "0.0"
+        near = "0.0"
     conditions = ["s.active"]
     if params.category is not None:
         conditions.append("s.category = :category")
         bind["category"] = params.category
     if expanded:
-        head, source, score = backend.matching_shops(expanded, bind)
-        if located:
-            conditions.append("s.lat BETWEEN :lat_lo AND :lat_hi AND s.lon BETWEEN :lon_lo AND :lon_hi")
+        head, source, score = backend.matching_shops(conn, expanded, bind)
     else:
         head = ""
         source = "search_shop s"
@@ -472,19 +496,19 @@ def _candidates_sql(
             source, box = backend.near(bind)
             conditions.append(box)
     if located:
-        conditions.append(f"{chord} <= :max_chord2")
+        conditions.append(f"{near} >= :min_nearness")
     position = decode_cursor(params.cursor, params.fingerprint())
     if params.sort == Sort.distance:
-        order = "chord2 ASC, score DESC, s.key ASC"
+        order = "nearness DESC, score DESC, s.key ASC"
         keyset = (
-            f"({chord} > :p0 OR ({chord} = :p0 AND {score} < :p1) "
-            f"OR ({chord} = :p0 AND {score} = :p1 AND s.key > :p2))"
+            f"({near} < :p0 OR ({near} = :p0 AND {score} < :p1) "
+            f"OR ({near} = :p0 AND {score} = :p1 AND s.key > :p2))"
         )
     else:
-        order = "score DESC, chord2 ASC, s.key ASC"
+        order = "score DESC, nearness DESC, s.key ASC"
         keyset = (
-            f"({score} < :p0 OR ({score} = :p0 AND {chord} > :p1) "
-            f"OR ({score} = :p0 AND {chord} = :p1 AND s.key > :p2))"
+            f"({score} < :p0 OR ({score} = :p0 AND {near} < :p1) "
+            f"OR ({score} = :p0 AND {near} = :p1 AND s.key > :p2))"
         )
     if not expanded and not located:
         order = "s.key ASC"  # score and distance are constants: spare the database a sort
@@ -501,7 +525,7 @@ def _candidates_sql(
             ) from None
         conditions.append(keyset)
     sql = (
-        f"{head}SELECT s.key, s.shop_id, {score} AS score, {chord} AS chord2, s.opening_hours, s.lat, s.lon "  # noqa: S608
+        f"{head}SELECT s.key, s.shop_id, {score} AS score, {near} AS nearness, s.opening_hours, s.lat, s.lon "  # noqa: S608
         f"FROM {source} WHERE {' AND '.join(conditions)} ORDER BY {order}"
     )
     if not params.open_now:
@@ -558,19 +582,19 @@ def search(conn: Connection, params: SearchParams, now: datetime) -> SearchPage:
     # more shop, to know there is a next page), that page is the answer, and far fewer shops were sorted.
     for within in _growing_radii(radius) if params.has_location and not expanded else [radius]:
         bind: dict[str, Any] = {}
-        sql = _candidates_sql(backend, params, expanded, bind, within)
-        picked: list[tuple[int, Any, int, float, bool | None]] = []
+        sql = _candidates_sql(conn, backend, params, expanded, bind, within)
+        picked: list[tuple[int, Any, int, float, float, float, bool | None]] = []
         more = False
         # Straight to the driver: these statements change with every query, compiling them would cost more.
         details: dict[Any, tuple[Any, ...]] = {}
-        for key, shop_id, score, chord2, expression, lat, lon, *shown in backend.run(conn, sql, bind):
+        for key, shop_id, score, nearness, expression, lat, lon, *shown in backend.run(conn, sql, bind):
             status = open_now(expression, lat, lon, now)
             if params.open_now and status is not True:
                 continue
             if len(picked) == params.limit:
                 more = True
                 break
-            picked.append((key, shop_id, int(score), float(chord2), status))
+            picked.append((key, shop_id, int(score), float(nearness), lat, lon, status))
             if shown:
                 details[shop_id] = (shop_id, *shown)
         if more:
@@ -583,7 +607,10 @@ def search(conn: Connection, params: SearchParams, now: datetime) -> SearchPage:
         shops_sql = f"SELECT id, name, category, address, lat, lon FROM shop WHERE id {wanted}"  # noqa: S608
         details = {row[0]: tuple(row) for row in backend.run(conn, shops_sql, ids)}
     results: list[SearchResult] = []
-    for key, shop_id, score, chord2, status in picked:
+    origin = (
+        unit_vector(params.lat, params.lon) if params.lat is not None and params.lon is not None else None
+    )
+    for key, shop_id, score, _nearness, at_lat, at_lon, status in picked:
         shop = details.get(shop_id)
         if shop is None:  # deleted with SQLAlchemy Core since the last rebuild
             continue
@@ -599,14 +626,16 @@ def search(conn: Connection, params: SearchParams, now: datetime) -> SearchPage:
                     lon=lon,
                     open_now=status,
                 ),
-                distance_m=round(distance_from_chord2(chord2), 1) if params.has_location else None,
-                matched_items=items.get(key, []),
+                distance_m=None if origin is None else round(distance_between(origin, at_lat, at_lon), 1),
+                matched_items=items.get(key, NO_ITEMS),
                 score=score / 100,
             )
         )
     next_cursor = None
     if more and picked:
-        key, _shop_id, score, chord2, _status = picked[-1]
-        position: list[Any] = [chord2, score, key] if params.sort == Sort.distance else [score, chord2, key]
+        key, _shop_id, score, nearness, _lat, _lon, _status = picked[-1]
+        position: list[Any] = (
+            [nearness, score, key] if params.sort == Sort.distance else [score, nearness, key]
+        )
         next_cursor = encode_cursor(position, params.fingerprint())
     return SearchPage(results=results, next_cursor=next_cursor, terms=terms)

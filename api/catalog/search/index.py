@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from api.catalog import text
 from api.catalog.models import Item
 from api.catalog.search import models as m
-from api.catalog.search.base import backend_for, unit_vector
+from api.catalog.search.base import backend_for, shown_item, unit_vector
 from api.db import metadata
 from api.shops.categories import CATEGORIES
 from api.shops.models import Shop, ShopStatus
@@ -312,8 +312,7 @@ def _apply(conn: Connection, changes: _Changes) -> None:
                     "kind": item.kind,
                     "in_stock": item.in_stock,
                     "terms": _keys_text(in_name),
-                    "name": item.name,
-                    "price_cents": item.price_cents,
+                    "shown": shown_item(item.id, item.name, item.kind, item.price_cents, item.in_stock),
                 }
                 if item.id in old:
                     key, old_shop_key, old_terms = old[item.id]
@@ -466,7 +465,7 @@ def rebuild_index(session: Session) -> None:
             backend.bulk_insert(
                 conn,
                 m.search_item,
-                ("key", "item_id", "shop_key", "kind", "in_stock", "terms", "name", "price_cents"),
+                ("key", "item_id", "shop_key", "kind", "in_stock", "terms", "shown"),
                 item_rows,
             )
             backend.bulk_insert(
@@ -532,7 +531,17 @@ def rebuild_index(session: Session) -> None:
             w = rank_weight(rank)
             if weights.get(k, 0) < w:
                 weights[k] = w
-        item_rows.append((item_key, item_id, shop_key, kind, stocked, _keys_text(in_name), name, price_cents))
+        item_rows.append(
+            (
+                item_key,
+                item_id,
+                shop_key,
+                kind,
+                stocked,
+                _keys_text(in_name),
+                shown_item(item_id, name, kind, price_cents, stocked),
+            )
+        )
     flush_shop()
     for key, remaining in shop_weights.items():  # shops without items
         shop_term_rows.extend((k, key, w) for k, w in remaining.items())

@@ -60,9 +60,9 @@ search_item = sa.Table(
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("in_stock", sa.Boolean, nullable=False),
     sa.Column("terms", sa.Text, nullable=False),
-    # What a result shows of a matched item, so that a page never reaches into the large item table.
-    sa.Column("name", sa.String(120), nullable=False),
-    sa.Column("price_cents", sa.Integer, nullable=True),
+    # The matched item as a search result shows it, in JSON (id, name, kind, price_cents, in_stock): a page
+    # copies it into the response rather than reaching into the large item table or rebuilding it.
+    sa.Column("shown", sa.Text, nullable=False),
 )
 
 search_term = sa.Table(

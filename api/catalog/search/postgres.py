@@ -25,11 +25,11 @@ from api.catalog.search.base import (
     PREFIX_EXPANSIONS,
     TYPO_CANDIDATES,
     Items,
-    MatchedItem,
     QueryWord,
     SearchBackend,
     WordMatches,
     allowed_typos,
+    shown_items,
 )
 
 MIN_SIMILARITY = 0.05
@@ -194,7 +194,9 @@ class PostgresBackend(SearchBackend):
         params[name] = list(values)
         return f"= ANY(:{name})"
 
-    def matching_shops(self, expanded: list[dict[int, int]], bind: dict[str, Any]) -> tuple[str, str, str]:
+    def matching_shops(
+        self, conn: Connection, expanded: list[dict[int, int]], bind: dict[str, Any]
+    ) -> tuple[str, str, str]:
         # Arrays keep the statement's text constant, so psycopg prepares it and PostgreSQL plans it once.
         triples = [(i, k, q) for i, keys in enumerate(expanded) for k, q in sorted(keys.items())]
         bind.update(
@@ -232,18 +234,16 @@ class PostgresBackend(SearchBackend):
                 "FROM postings GROUP BY shop_key, item_key), "
                 "ranked AS (SELECT shop_key, item_key, ROW_NUMBER() OVER ("
                 "PARTITION BY shop_key ORDER BY words DESC, rank, item_key) AS place FROM hits) "
-                "SELECT r.shop_key, si.item_id, si.name, si.kind, si.price_cents, si.in_stock FROM ranked r "
+                "SELECT r.shop_key, si.shown FROM ranked r "
                 "JOIN search_item si ON si.key = r.item_key "
                 f"WHERE r.place <= {MATCHED_ITEMS} ORDER BY r.shop_key, r.place"
             ),
             self._postings_bind(shop_keys, pairs, depth),
         )
-        found: dict[int, list[MatchedItem]] = {}
-        for shop_key, item_id, name, kind, price_cents, in_stock in rows:
-            found.setdefault(shop_key, []).append(
-                MatchedItem(id=str(item_id), name=name, kind=kind, price_cents=price_cents, in_stock=in_stock)
-            )
-        return dict(found)
+        found: dict[int, list[str]] = {}
+        for shop_key, shown in rows:
+            found.setdefault(shop_key, []).append(shown)
+        return {shop_key: shown_items(items) for shop_key, items in found.items()}
 
     @staticmethod
     def _postings_bind(shop_keys: list[int], pairs: list[tuple[int, int]], depth: int) -> dict[str, Any]:

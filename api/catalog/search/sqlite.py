@@ -22,9 +22,8 @@ from api.catalog.search.base import (
     MATCHED_ITEMS,
     TYPO_CANDIDATES,
     Items,
-    MatchedItem,
     SearchBackend,
-    uuid_text,
+    shown_items,
 )
 
 RTREE = f"{m.NATIVE_PREFIX}shop_rtree"
@@ -33,6 +32,9 @@ GRAMS = f"{m.NATIVE_PREFIX}word_gram"
 # the numbers sort as the postings do): a page's matched items are read in one step per (shop, term)
 # instead of one per posting (migration 9d2b6f41c3a8).
 TOP = f"{m.NATIVE_PREFIX}item_top"
+# Each term's number of shops, kept by triggers on search_shop_term (migration 6c1e8b4d2a07).
+TERM_SHOPS = f"{m.NATIVE_PREFIX}term_shops"
+_TERM_SHOPS = f"SELECT term_key, shops FROM {TERM_SHOPS} WHERE term_key IN (SELECT value FROM json_each(?))"  # noqa: S608
 RANK_SHIFT = 32
 ITEM_MASK = (1 << RANK_SHIFT) - 1
 _TOP_FILL = (
@@ -46,17 +48,11 @@ _TOP_READ = (
     f"SELECT t.shop_key, t.term_key, t.items FROM json_each(?) s CROSS JOIN json_each(?) w "  # noqa: S608
     f"CROSS JOIN {TOP} t ON t.shop_key = s.value AND t.term_key = w.value"
 )
-# The response's JSON for each item, written by SQLite (a UUID is stored as 32 hexadecimal digits).
-_ITEMS_JSON = (
-    "SELECT i.value, json_object('id', substr(si.item_id, 1, 8) || '-' || substr(si.item_id, 9, 4) || '-' || "
-    "substr(si.item_id, 13, 4) || '-' || substr(si.item_id, 17, 4) || '-' || substr(si.item_id, 21), "
-    "'name', si.name, 'kind', si.kind, 'price_cents', si.price_cents, "
-    "'in_stock', json(CASE WHEN si.in_stock THEN 'true' ELSE 'false' END)) "
-    "FROM json_each(?) i JOIN search_item si ON si.key = i.value"
-)
+_ITEMS_SHOWN = "SELECT i.value, si.shown FROM json_each(?) i JOIN search_item si ON si.key = i.value"
 _TABLES = (
     TOP,
     m.search_shop_term,
+    TERM_SHOPS,
     m.search_item_term,
     m.search_item,
     m.search_shop,
@@ -95,7 +91,7 @@ def _matched_items_sql(shops: int, terms_per_word: tuple[int, ...], service: boo
         "FROM postings GROUP BY shop_key, item_key), "
         "ranked AS (SELECT shop_key, item_key, ROW_NUMBER() OVER ("
         "PARTITION BY shop_key ORDER BY words DESC, rank, item_key) AS place FROM hits) "
-        "SELECT r.shop_key, si.item_id, si.name, si.kind, si.price_cents, si.in_stock FROM ranked r "
+        "SELECT r.shop_key, si.shown FROM ranked r "
         f"JOIN search_item si ON si.key = r.item_key WHERE r.place <= {MATCHED_ITEMS} "
         "ORDER BY r.shop_key, r.place"
     )
@@ -107,6 +103,94 @@ def _weighted(terms: list[tuple[str, str]]) -> str:
         return f"weight * {terms[0][1]}"
     cases = " ".join(f"WHEN {term} THEN {quality}" for term, quality in terms)
     return f"weight * CASE term_key {cases} END"
+
+
+def _bind_terms(expanded: list[dict[int, int]], bind: dict[str, Any]) -> list[list[tuple[str, str]]]:
+    """Bind each word's term keys and match qualities as :tN and :qN; their names, word by word."""
+    names: list[list[tuple[str, str]]] = []
+    i = 0
+    for keys in expanded:
+        word = []
+        for key, quality in sorted(keys.items()):
+            bind[f"t{i}"], bind[f"q{i}"] = int(key), int(quality)
+            word.append((f":t{i}", f":q{i}"))
+            i += 1
+        names.append(word)
+    return names
+
+
+def _terms(word: list[tuple[str, str]]) -> str:
+    return ", ".join(term for term, _quality in word)
+
+
+def _grouped(names: list[list[tuple[str, str]]]) -> str:
+    """Every word's postings in one pass, grouped once by shop: a shop is kept where every word has a term.
+
+    (A join with the query's terms as VALUES goes through two temporary B-trees: three times slower.)"""
+    best = ", ".join(
+        f"MAX(CASE WHEN term_key IN ({_terms(word)}) THEN {_weighted(word)} END) AS w{i}"
+        for i, word in enumerate(names)
+    )
+    every = ", ".join(_terms(word) for word in names)
+    found = " AND ".join(f"w{i} IS NOT NULL" for i in range(len(names)))
+    total = " + ".join(f"w{i}" for i in range(len(names)))
+    return (
+        f"WITH per_shop AS (SELECT shop_key, {best} FROM search_shop_term "  # noqa: S608
+        f"WHERE term_key IN ({every}) GROUP BY shop_key), "
+        f"matched AS (SELECT shop_key, {total} AS score FROM per_shop WHERE {found}) "
+    )
+
+
+def _driven(names: list[list[tuple[str, str]]], driver: int) -> str:
+    """The driving word's shops, in each of which every other word is looked up by (term, shop).
+
+    CROSS JOIN keeps that order; a word of several terms is one look-up per term, in a subquery."""
+    first = names[driver]
+    if len(first) == 1:
+        term, quality = first[0]
+        shops = f"SELECT shop_key, weight * {quality} AS w FROM search_shop_term WHERE term_key = {term}"  # noqa: S608
+    else:
+        shops = (
+            f"SELECT shop_key, MAX({_weighted(first)}) AS w FROM search_shop_term "  # noqa: S608
+            f"WHERE term_key IN ({_terms(first)}) GROUP BY shop_key"
+        )
+    joins: list[str] = []
+    parts = ["d.w"]
+    for i, word in enumerate(names):
+        if i == driver:
+            continue
+        if len(word) == 1:
+            term, quality = word[0]
+            joins.append(
+                f"CROSS JOIN search_shop_term o{i} ON o{i}.term_key = {term} AND o{i}.shop_key = d.shop_key"
+            )
+            parts.append(f"o{i}.weight * {quality}")
+        else:
+            parts.append(
+                f"(SELECT MAX({_weighted(word)}) FROM search_shop_term "  # noqa: S608
+                f"WHERE term_key IN ({_terms(word)}) AND shop_key = d.shop_key)"
+            )
+    return (
+        f"WITH d AS ({shops}), matched AS (SELECT shop_key, score FROM ("  # noqa: S608
+        f"SELECT d.shop_key, {' + '.join(parts)} AS score FROM d {' '.join(joins)}) WHERE score IS NOT NULL) "
+    )
+
+
+# What each plan costs per row, relative to reading one posting in index order (measured at 1M items).
+_SCAN, _SEEK, _GROUP = 1, 8, 13
+
+
+def _driving_word(expanded: list[dict[int, int]], term_shops: dict[int, int]) -> int | None:
+    """The word whose shops are cheapest to read and look the others up in, or None when grouping every
+    posting at once costs less (other words of many rare terms, each one look-up per shop)."""
+    sizes = [sum(term_shops.get(key, 0) for key in keys) for keys in expanded]
+    cheapest, cost = None, sum(sizes) * _GROUP
+    for i, keys in enumerate(expanded):
+        lookups = sum(len(other) for j, other in enumerate(expanded) if j != i)
+        driven = sizes[i] * (_SCAN if len(keys) == 1 else _GROUP) + sizes[i] * lookups * _SEEK
+        if driven < cost:
+            cheapest, cost = i, driven
+    return cheapest
 
 
 # Past the last character any word can hold, for prefix ranges.
@@ -231,7 +315,7 @@ class SQLiteBackend(SearchBackend):
         service: bool | None,
     ) -> dict[int, Items]:
         if service is not None:  # the first postings of one kind are not kept apart
-            return dict(self._matched_items_of_kind(conn, shop_keys, pairs, depth, service))
+            return self._matched_items_of_kind(conn, shop_keys, pairs, depth, service)
         driver = conn.connection.driver_connection
         word_bits: dict[int, int] = {}
         for word_no, term_key in pairs:
@@ -260,9 +344,9 @@ class SQLiteBackend(SearchBackend):
         wanted = [item for items in chosen.values() for item in items]
         if not wanted:
             return {}
-        written = dict(driver.execute(_ITEMS_JSON, (orjson.dumps(wanted).decode(),)))  # type: ignore[union-attr]
+        shown = dict(driver.execute(_ITEMS_SHOWN, (orjson.dumps(wanted).decode(),)))  # type: ignore[union-attr]
         return {
-            shop_key: orjson.Fragment(f"[{','.join(written[i] for i in items if i in written)}]")
+            shop_key: shown_items([shown[i] for i in items if i in shown])
             for shop_key, items in chosen.items()
         }
 
@@ -273,7 +357,7 @@ class SQLiteBackend(SearchBackend):
         pairs: list[tuple[int, int]],
         depth: int,
         service: bool,
-    ) -> dict[int, list[MatchedItem]]:
+    ) -> dict[int, Items]:
         # One statement for the whole page: each statement costs a trip through the driver (and a hand-over
         # of the interpreter lock), more than these index reads.
         by_word: dict[int, list[int]] = {}
@@ -283,64 +367,45 @@ class SQLiteBackend(SearchBackend):
         terms = [term for w in words for term in by_word[w]]
         # SQLite allows at most 500 branches in one UNION ALL: a long query's shops go in several statements.
         per_statement = max(1, MAX_BRANCHES // len(terms))
-        found: dict[int, list[MatchedItem]] = {}
+        found: dict[int, list[str]] = {}
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        rows = []
         for start in range(0, len(shop_keys), per_statement):
             shops = shop_keys[start : start + per_statement]
             sql = _matched_items_sql(len(shops), tuple(len(by_word[w]) for w in words), service)
-            rows.extend(cursor.execute(sql, (*shops, *terms, depth)))
-        for shop_key, item_id, name, kind, price_cents, in_stock in rows:
-            found.setdefault(shop_key, []).append(
-                MatchedItem(
-                    id=uuid_text(item_id),
-                    name=name,
-                    kind=kind,
-                    price_cents=price_cents,
-                    in_stock=bool(in_stock),
-                )
-            )
+            for shop_key, shown in cursor.execute(sql, (*shops, *terms, depth)):
+                found.setdefault(shop_key, []).append(shown)
         cursor.close()
-        return found
+        return {shop_key: shown_items(items) for shop_key, items in found.items()}
 
-    def matching_shops(self, expanded: list[dict[int, int]], bind: dict[str, Any]) -> tuple[str, str, str]:
-        # One pass over the postings of every term, grouped once by shop: SQLite plans a join with the
-        # query's terms as VALUES through two temporary B-trees, three times slower. Term keys and qualities
-        # are bound, so that the statement's text depends only on how many there are and the connection's
-        # statement cache spares preparing it again (preparing costs as much as running it).
-        flat = [(key, quality) for keys in expanded for key, quality in sorted(keys.items())]
-        for i, (key, quality) in enumerate(flat):
-            bind[f"t{i}"], bind[f"q{i}"] = int(key), int(quality)
-        names: list[list[tuple[str, str]]] = []
-        for keys in expanded:
-            start = sum(len(word) for word in names)
-            names.append([(f":t{i}", f":q{i}") for i in range(start, start + len(keys))])
+    def matching_shops(
+        self, conn: Connection, expanded: list[dict[int, int]], bind: dict[str, Any]
+    ) -> tuple[str, str, str]:
+        # Term keys and qualities are bound, so that the statement's text depends only on the query's shape
+        # and the connection's statement cache spares preparing it again (preparing costs as much as running).
+        names = _bind_terms(expanded, bind)
         if len(expanded) == 1 and len(expanded[0]) == 1:
             return (
                 "",
                 "search_shop_term st JOIN search_shop s ON s.key = st.shop_key AND st.term_key = :t0",
                 "st.weight * :q0",
             )
-        every = ", ".join(term for word in names for term, _quality in word)
         if len(expanded) == 1:
             head = (
                 f"WITH matched AS (SELECT shop_key, MAX({_weighted(names[0])}) AS score "  # noqa: S608
-                f"FROM search_shop_term WHERE term_key IN ({every}) GROUP BY shop_key) "
+                f"FROM search_shop_term WHERE term_key IN ({_terms(names[0])}) GROUP BY shop_key) "
             )
         else:
-            best = ", ".join(
-                f"MAX(CASE WHEN term_key IN ({', '.join(term for term, _q in word)}) "
-                f"THEN {_weighted(word)} END) AS w{i}"
-                for i, word in enumerate(names)
-            )
-            found = " AND ".join(f"w{i} IS NOT NULL" for i in range(len(expanded)))
-            total = " + ".join(f"w{i}" for i in range(len(expanded)))
-            head = (
-                f"WITH per_shop AS (SELECT shop_key, {best} FROM search_shop_term "  # noqa: S608
-                f"WHERE term_key IN ({every}) GROUP BY shop_key), "
-                f"matched AS (SELECT shop_key, {total} AS score FROM per_shop WHERE {found}) "
-            )
+            term_shops = self._term_shops(conn, [key for keys in expanded for key in keys])
+            driver = _driving_word(expanded, term_shops)
+            head = _grouped(names) if driver is None else _driven(names, driver)
         return head, "matched JOIN search_shop s ON s.key = matched.shop_key", "matched.score"
+
+    @staticmethod
+    def _term_shops(conn: Connection, term_keys: list[int]) -> dict[int, int]:
+        rows = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            _TERM_SHOPS, (orjson.dumps(term_keys).decode(),)
+        )
+        return dict(rows)
 
     def near(self, bind: dict[str, Any]) -> tuple[str, str]:
         return (
