@@ -17,6 +17,7 @@ from sqlmodel import Session
 from api.auth import service as auth_service
 from api.auth.models import RegisterIn, Role, RoleGrantIn, ValidatorService
 from api.catalog import demo, osm_import
+from api.catalog.search.index import settle_after_bulk_load
 from api.config import Settings, get_settings
 from api.db import get_engine
 from api.errors import AppError, Conflict
@@ -178,6 +179,9 @@ def demo_load(
             on_stage=lambda stage: progress.update(task, description=stage),
         )
         session.commit()
+        if result.reindexed:
+            progress.update(task, description="Tidying the search tables")
+            settle_after_bulk_load(get_engine())
     elapsed = time.perf_counter() - started
     if result.loaded:
         typer.echo(f"Demo data loaded: {shops} shops and {items} items (seed {seed}) in {elapsed:.1f} s.")

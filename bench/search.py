@@ -51,6 +51,7 @@ from api.catalog.search.base import (
     parse_query,
     unit_vector,
 )
+from api.catalog.search.index import settle_after_bulk_load
 from api.catalog.search.postgres import similarity_floor
 from api.db import build_engine
 from api.migrate import upgrade
@@ -161,7 +162,9 @@ def load(url: str, *, shops: int, items: int) -> float:
                 on_stage=lambda _stage: marks.append(time.perf_counter()),
             )
             session.commit()
-        return time.perf_counter() - marks[0] if marks else float("nan")
+        rebuilt = time.perf_counter() - marks[0] if marks else float("nan")
+        settle_after_bulk_load(engine)  # as `valence demo load` does
+        return rebuilt
     finally:
         engine.dispose()
 

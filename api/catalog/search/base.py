@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 import orjson
 import sqlalchemy as sa
@@ -100,8 +100,9 @@ Items = orjson.Fragment
 NO_ITEMS = orjson.Fragment(b"[]")
 
 
-@dataclass(frozen=True, slots=True)
-class ShopHit:
+# Results are plain dictionaries in the response's field order: orjson writes them five times faster than
+# dataclasses, and a page holds forty of them.
+class ShopHit(TypedDict):
     id: str
     name: str
     category: str
@@ -111,8 +112,7 @@ class ShopHit:
     open_now: bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult:
+class SearchResult(TypedDict):
     shop: ShopHit
     distance_m: float | None
     matched_items: Items
@@ -298,6 +298,10 @@ class SearchBackend(ABC):
 
     def after_rebuild(self, conn: Connection) -> None:  # noqa: B027
         """Refresh planner statistics after a bulk load."""
+
+    def after_bulk_commit(self, conn: Connection) -> None:  # noqa: B027
+        """Once a rebuild has committed: upkeep that cannot run inside its transaction (on a connection in
+        autocommit mode)."""
 
     # querying
     def vocabulary_matches(self, conn: Connection, words: list[QueryWord]) -> list[WordMatches]:
@@ -616,20 +620,20 @@ def search(conn: Connection, params: SearchParams, now: datetime) -> SearchPage:
             continue
         _id, name, category, address, lat, lon = shop
         results.append(
-            SearchResult(
-                shop=ShopHit(
-                    id=uuid_text(shop_id),
-                    name=name,
-                    category=category,
-                    address=address,
-                    lat=lat,
-                    lon=lon,
-                    open_now=status,
-                ),
-                distance_m=None if origin is None else round(distance_between(origin, at_lat, at_lon), 1),
-                matched_items=items.get(key, NO_ITEMS),
-                score=score / 100,
-            )
+            {
+                "shop": {
+                    "id": uuid_text(shop_id),
+                    "name": name,
+                    "category": category,
+                    "address": address,
+                    "lat": lat,
+                    "lon": lon,
+                    "open_now": status,
+                },
+                "distance_m": None if origin is None else round(distance_between(origin, at_lat, at_lon), 1),
+                "matched_items": items.get(key, NO_ITEMS),
+                "score": score / 100,
+            }
         )
     next_cursor = None
     if more and picked:

@@ -383,6 +383,13 @@ def _raw_id(column: "sa.Column[Any]") -> "sa.ColumnElement[str]":
     return sa.type_coerce(column, sa.String)
 
 
+def settle_after_bulk_load(engine: sa.Engine) -> None:
+    """After a rebuild has committed, the database's own upkeep of bulk-written tables (VACUUM on
+    PostgreSQL), which cannot run inside the rebuild's transaction."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        backend_for(conn).after_bulk_commit(conn)
+
+
 def rebuild_index(session: Session) -> None:
     """Rebuild every search table from `shop` and `item` (after a bulk load with SQLAlchemy Core)."""
     started = time.perf_counter()
