@@ -2,13 +2,24 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
-from sqlalchemy import Column, DateTime, Dialect, Engine, MetaData, TypeDecorator, create_engine, event
+from fastapi import Depends
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Dialect,
+    Engine,
+    MetaData,
+    TypeDecorator,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
@@ -150,16 +161,42 @@ def get_read_session() -> Iterator[Session]:
         yield from transactional(session)
 
 
-ReadSessionScope = Callable[[], AbstractContextManager[Session]]
+@dataclass(frozen=True)
+class ReadScope:
+    """Read-only connections for a route that runs its own statements, opened where the route wants them.
+
+    `open()` gives a connection and where a write that follows the read should go: the engine, or, in a
+    test, the test's own connection (its transaction is rolled back at the end). On SQLite the connection
+    is in a deferred read transaction (a snapshot that never queues behind writers); on PostgreSQL it is in
+    autocommit, each statement its own snapshot, which spares the BEGIN and COMMIT round trips. No ORM
+    Session: its bookkeeping costs 40 µs, a twentieth of a search.
+    """
+
+    dialect: str
+    open: Callable[[], AbstractContextManager[tuple[Connection, Engine | Connection]]]
 
 
-async def get_read_session_scope(request: Request) -> ReadSessionScope:
-    """Opens the read session later, where the route wants it: a route doing all its work in one trip to the
-    thread pool saves the trips a yield dependency costs. Honours an override of get_read_session."""
-    provider = request.app.dependency_overrides.get(get_read_session, get_read_session)
-    return contextmanager(provider)
+@contextmanager
+def _read_connection(engine: Engine) -> Iterator[tuple[Connection, Engine | Connection]]:
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            with conn.begin():
+                yield conn, engine
+        else:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT"), engine
+
+
+async def get_read_scope() -> ReadScope:
+    """(async: a plain function dependency would be called through the thread pool.)"""
+    return _read_scope()
+
+
+@lru_cache
+def _read_scope() -> ReadScope:
+    engine = _read_engine()
+    return ReadScope(dialect=engine.dialect.name, open=partial(_read_connection, engine))
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
-ReadSessionScopeDep = Annotated[ReadSessionScope, Depends(get_read_session_scope)]
+ReadScopeDep = Annotated[ReadScope, Depends(get_read_scope)]

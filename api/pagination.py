@@ -2,12 +2,12 @@
 
 import base64
 import hashlib
-import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
+import orjson
 from fastapi import Query
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -31,13 +31,13 @@ class Page(BaseModel, Generic[T]):
 
 
 def _fingerprint(params: Mapping[str, Any]) -> str:
-    canonical = json.dumps(params, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    canonical = orjson.dumps(params, option=orjson.OPT_SORT_KEYS, default=str)
+    return hashlib.sha256(canonical).hexdigest()[:16]
 
 
 def encode_cursor(position: Sequence[Any], params: Mapping[str, Any]) -> str:
-    payload = json.dumps({"p": list(position), "f": _fingerprint(params)}, default=str, separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    payload = orjson.dumps({"p": list(position), "f": _fingerprint(params)}, default=str)
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None, params: Mapping[str, Any]) -> list[Any] | None:
@@ -46,7 +46,7 @@ def decode_cursor(cursor: str | None, params: Mapping[str, Any]) -> list[Any] | 
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        payload = json.loads(raw)
+        payload = orjson.loads(raw)
         position = payload["p"]
         fingerprint = payload["f"]
         if not isinstance(position, list):

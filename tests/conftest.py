@@ -3,11 +3,12 @@
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 # Settings are read from the environment once; tests get their own before anything imports them.
@@ -17,7 +18,14 @@ os.environ["VALENCE_ARGON2_MEMORY_KIB"] = "8192"
 os.environ["VALENCE_ARGON2_TIME_COST"] = "1"
 
 from api.config import get_settings  # noqa: E402
-from api.db import build_engine, get_read_session, get_session, transactional  # noqa: E402
+from api.db import (  # noqa: E402
+    ReadScope,
+    build_engine,
+    get_read_scope,
+    get_read_session,
+    get_session,
+    transactional,
+)
 from api.main import create_app  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
 from tests.databases import BACKENDS, fresh_database  # noqa: E402
@@ -55,8 +63,17 @@ def client(session: Session) -> Iterator[TestClient]:
     def _test_session() -> Iterator[Session]:
         yield from transactional(session)
 
+    @contextmanager
+    def _test_read() -> Iterator[tuple[Connection, Connection]]:
+        # Reads and the writes that follow them go to the test's connection, inside its transaction.
+        connection = session.connection()
+        yield connection, connection
+
     app.dependency_overrides[get_session] = _test_session
     app.dependency_overrides[get_read_session] = _test_session
+    app.dependency_overrides[get_read_scope] = lambda: ReadScope(
+        dialect=session.get_bind().dialect.name, open=_test_read
+    )
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -351,7 +351,7 @@ def test_open_now_follows_the_calendar(session: Session, shops: dict[str, Shop])
 
     def open_at(when: datetime) -> list[str]:
         page = search(conn, SearchParams(q="croissant", open_now=True), when)
-        return [r.shop.name for r in page.results]
+        return [r["shop"]["name"] for r in page.results]
 
     assert open_at(datetime(2026, 11, 26, 9, 0, tzinfo=UTC)) == [bakery.name]  # a Thursday morning
     assert open_at(datetime(2026, 11, 26, 20, 0, tzinfo=UTC)) == []  # 21:00 in Paris

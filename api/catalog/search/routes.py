@@ -10,24 +10,23 @@ import anyio
 import orjson
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Connection, Engine
 
 from api.catalog.models import ItemKind
 from api.catalog.search import log
 from api.catalog.search import models as m
 from api.catalog.search.base import MAX_RADIUS_M, SearchPage, SearchParams, Sort, invalid, search
-from api.db import ReadSessionScope, ReadSessionScopeDep, utcnow
+from api.db import ReadScope, ReadScopeDep, utcnow
 from api.pagination import Cursor, Limit
 from api.shops.categories import CATEGORIES
 
 router = APIRouter(tags=["recherche"])
 
-_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
-# Searches are CPU work for this process (and short trips to PostgreSQL): a few threads keep the core busy,
-# more only take turns at the interpreter lock, and each brings its own database connection whose prepared
-# statements must be prepared again. Other routes keep the default pool of threads.
-SEARCH_THREADS = 4
+# PostgreSQL searches spend most of their time waiting for the database's three answers: eight threads keep
+# this process's core busy meanwhile (four left it idle a third of the time on the 1M-item bench); more only
+# take turns at the interpreter lock, each with its own connection whose statements must be prepared again.
+# Other routes keep the default pool of threads.
+SEARCH_THREADS = 8
 _limiters: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = (
     weakref.WeakKeyDictionary()
 )
@@ -74,7 +73,7 @@ class SearchResponse(BaseModel):
 
 @router.get("/search", response_model=SearchResponse)
 async def search_shops(
-    read_session: ReadSessionScopeDep,
+    reads: ReadScopeDep,
     q: Annotated[
         str | None, Query(max_length=m.MAX_QUERY_LENGTH, description="Mots recherchés (facultatif).")
     ] = None,
@@ -109,41 +108,31 @@ async def search_shops(
         limit=limit,
         cursor=cursor,
     )
-    with read_session() as session:  # entering builds a Session: no statement has run yet
-        bind = session.get_bind()
-        in_process = bind.dialect.name == "sqlite"
-        if in_process:
-            # SQLite answers from this process's memory map, without waiting on anything but the CPU: a
-            # trip to a thread would only add exchanges of the interpreter lock (measured: a tenth of a
-            # search's cost). PostgreSQL waits on the network, so its searches run in threads.
-            body, line = _answer(session, params)
-    if not in_process:
-        body, line = await anyio.to_thread.run_sync(
-            _answer_in_thread, read_session, params, limiter=_search_threads()
+    if reads.dialect == "sqlite":
+        # SQLite answers from this process's memory map, without waiting on anything but the CPU: a trip
+        # to a thread would only add exchanges of the interpreter lock (measured: a twentieth of a search's
+        # cost). PostgreSQL waits on the network, so its searches run in threads.
+        body, line, writes_to = _answer(reads, params)
+    else:
+        body, line, writes_to = await anyio.to_thread.run_sync(
+            _answer, reads, params, limiter=_search_threads()
         )
-    if line is not None:  # once the read transaction is over
-        log.record(bind, line)
+    if line is not None:  # once the read is over
+        log.record(writes_to, line)
     return Response(body, media_type="application/json")
 
 
-def _answer_in_thread(
-    read_session: ReadSessionScope, params: SearchParams
-) -> tuple[bytes, dict[str, Any] | None]:
-    with read_session() as session:
-        return _answer(session, params)
-
-
-def _answer(session: Session, params: SearchParams) -> tuple[bytes, dict[str, Any] | None]:
-    """The page's JSON, and the line for the search log (None for the following pages of a search)."""
+def _answer(
+    reads: ReadScope, params: SearchParams
+) -> tuple[bytes, dict[str, Any] | None, Engine | Connection]:
+    """The page's JSON, the line for the search log (None for the following pages of a search) and where
+    to write it."""
     started = time.perf_counter()
-    bind = session.get_bind()
-    # On PostgreSQL each statement of a search is its own transaction: no BEGIN and COMMIT round trips
-    # (a page whose shop vanished between two statements just shows one shop less).
-    options = _AUTOCOMMIT if isinstance(bind, Engine) and bind.dialect.name == "postgresql" else None
-    page = search(session.connection(execution_options=options), params, utcnow())
+    with reads.open() as (conn, writes_to):
+        page = search(conn, params, utcnow())
     body = _page_json(page)
     if params.cursor is not None:  # following pages are the same search
-        return body, None
+        return body, None, writes_to
     filters = {
         "category": params.category,
         "kind": params.kind,
@@ -151,7 +140,7 @@ def _answer(session: Session, params: SearchParams) -> tuple[bytes, dict[str, An
         "sort": params.sort.value,
         "radius_m": params.radius_m,
     }
-    return body, {
+    line = {
         "query": (params.q or "").strip()[: m.MAX_QUERY_LENGTH],
         "terms": " ".join(page.terms)[: m.MAX_QUERY_LENGTH * 2],
         "filters": {k: v for k, v in filters.items() if v is not None},
@@ -160,9 +149,10 @@ def _answer(session: Session, params: SearchParams) -> tuple[bytes, dict[str, An
         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
         "created_at": utcnow(),
     }
+    return body, line, writes_to
 
 
 def _page_json(page: SearchPage) -> bytes:
-    # The result dataclasses have the response's fields in its order: orjson writes them as they are
+    # The results hold the response's fields in its order: orjson writes them as they are
     # (validating a hundred nested models again would cost more than the search itself).
     return orjson.dumps({"results": page.results, "next_cursor": page.next_cursor})
