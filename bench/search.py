@@ -353,7 +353,7 @@ def raw_statement(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if "kind" in params:
         kind = f"AND it.is_service = {'TRUE' if params['kind'] == 'service' else 'FALSE'}"
     items = (
-        "LEFT JOIN LATERAL (SELECT array_agg(si.name ORDER BY h.words DESC, h.rank, h.item_key) AS items "  # noqa: S608
+        "LEFT JOIN LATERAL (SELECT array_agg(si.shown ORDER BY h.words DESC, h.rank, h.item_key) AS items "  # noqa: S608
         "FROM (SELECT c.item_key, COUNT(DISTINCT c.word_no) AS words, MIN(c.rank) AS rank "
         "FROM q CROSS JOIN LATERAL ("
         "SELECT it.item_key, it.rank, q.word_no FROM search_item_term it WHERE it.shop_key = page.key "
