@@ -364,11 +364,11 @@ def raw_statement(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         else ""
     )
     sql = (
-        f"{head}page AS (SELECT s.key, s.shop_id, {score} AS score, {near} AS near, s.opening_hours "  # noqa: S608
+        f"{head}page AS (SELECT s.key, s.shop_id, {score} AS score, {near} AS near, s.opening_hours, "  # noqa: S608
+        "s.name, s.category, s.address, s.lat, s.lon "
         f"FROM {source} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT 21) "
-        "SELECT page.*, shop.name, shop.category, shop.address, shop.lat, shop.lon"  # noqa: S608
-        f"{', m.items' if words else ''} "
-        f"FROM page JOIN shop ON shop.id = page.shop_id {items} ORDER BY {order.replace('key', 'page.key')}"
+        f"SELECT page.*{', m.items' if words else ''} "
+        f"FROM page {items} ORDER BY {order.replace('key', 'page.key')}"
     )
     return sql, bind
 

@@ -265,9 +265,6 @@ class SearchBackend(ABC):
     """What one database does natively; the rest of search is shared."""
 
     dialect: str
-    # Whether the candidates query also brings each shop's name and address (one statement less) when the
-    # page is filtered after it (open now): cheap where it saves a round trip, not where it joins every row.
-    shop_details_when_filtered = False
 
     # index writing
     @abstractmethod
@@ -372,7 +369,8 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def near(self, bind: dict[str, Any]) -> tuple[str, str]:
-        """(FROM clause, WHERE condition) for shops `s` near the point, through the spatial index.
+        """(FROM clause, WHERE condition or "") for shops `s` near the point, through the spatial index
+        where it pays.
 
         `bind` holds lat, lon, radius_m and the bounding box lat_lo, lat_hi, lon_lo, lon_hi; the exact
         distance is checked afterwards."""
@@ -498,7 +496,8 @@ def _candidates_sql(
         score = "0"
         if located:
             source, box = backend.near(bind)
-            conditions.append(box)
+            if box:
+                conditions.append(box)
     if located:
         conditions.append(f"{near} >= :min_nearness")
     position = decode_cursor(params.cursor, params.fingerprint())
@@ -529,16 +528,12 @@ def _candidates_sql(
             ) from None
         conditions.append(keyset)
     sql = (
-        f"{head}SELECT s.key, s.shop_id, {score} AS score, {near} AS nearness, s.opening_hours, s.lat, s.lon "  # noqa: S608
-        f"FROM {source} WHERE {' AND '.join(conditions)} ORDER BY {order}"
+        f"{head}SELECT s.key, s.shop_id, {score} AS score, {near} AS nearness, s.opening_hours, "  # noqa: S608
+        f"s.lat, s.lon, s.name, s.category, s.address FROM {source} WHERE {' AND '.join(conditions)} "
+        f"ORDER BY {order}"
     )
-    if not params.open_now:
+    if not params.open_now:  # open now is decided on the rows, in Python: as many are read as it takes
         sql += f" LIMIT {int(params.limit) + 1}"
-    if not params.open_now or backend.shop_details_when_filtered:
-        sql = (
-            "SELECT c.*, shop.name, shop.category, shop.address, shop.lat, shop.lon "  # noqa: S608
-            f"FROM ({sql}) c JOIN shop ON shop.id = c.shop_id ORDER BY {order.replace('s.key', 'c.key')}"
-        )
     return sql
 
 
@@ -587,38 +582,30 @@ def search(conn: Connection, params: SearchParams, now: datetime) -> SearchPage:
     for within in _growing_radii(radius) if params.has_location and not expanded else [radius]:
         bind: dict[str, Any] = {}
         sql = _candidates_sql(conn, backend, params, expanded, bind, within)
-        picked: list[tuple[int, Any, int, float, float, float, bool | None]] = []
+        picked: list[tuple[Any, ...]] = []
         more = False
         # Straight to the driver: these statements change with every query, compiling them would cost more.
-        details: dict[Any, tuple[Any, ...]] = {}
-        for key, shop_id, score, nearness, expression, lat, lon, *shown in backend.run(conn, sql, bind):
+        for key, shop_id, score, nearness, expression, lat, lon, name, category, address in backend.run(
+            conn, sql, bind
+        ):
             status = open_now(expression, lat, lon, now)
             if params.open_now and status is not True:
                 continue
             if len(picked) == params.limit:
                 more = True
                 break
-            picked.append((key, shop_id, int(score), float(nearness), lat, lon, status))
-            if shown:
-                details[shop_id] = (shop_id, *shown)
+            picked.append(
+                (key, shop_id, int(score), float(nearness), lat, lon, status, name, category, address)
+            )
         if more:
             break
 
     items = _matched_items(conn, backend, expanded, [p[0] for p in picked], params.kind)
-    if picked and not details:
-        ids: dict[str, Any] = {}
-        wanted = backend.in_list(ids, [p[1] for p in picked])
-        shops_sql = f"SELECT id, name, category, address, lat, lon FROM shop WHERE id {wanted}"  # noqa: S608
-        details = {row[0]: tuple(row) for row in backend.run(conn, shops_sql, ids)}
     results: list[SearchResult] = []
     origin = (
         unit_vector(params.lat, params.lon) if params.lat is not None and params.lon is not None else None
     )
-    for key, shop_id, score, _nearness, at_lat, at_lon, status in picked:
-        shop = details.get(shop_id)
-        if shop is None:  # deleted with SQLAlchemy Core since the last rebuild
-            continue
-        _id, name, category, address, lat, lon = shop
+    for key, shop_id, score, _nearness, lat, lon, status, name, category, address in picked:
         results.append(
             {
                 "shop": {
@@ -630,14 +617,14 @@ def search(conn: Connection, params: SearchParams, now: datetime) -> SearchPage:
                     "lon": lon,
                     "open_now": status,
                 },
-                "distance_m": None if origin is None else round(distance_between(origin, at_lat, at_lon), 1),
+                "distance_m": None if origin is None else round(distance_between(origin, lat, lon), 1),
                 "matched_items": items.get(key, NO_ITEMS),
                 "score": score / 100,
             }
         )
     next_cursor = None
     if more and picked:
-        key, _shop_id, score, nearness, _lat, _lon, _status = picked[-1]
+        key, _shop_id, score, nearness, *_shown = picked[-1]
         position: list[Any] = (
             [nearness, score, key] if params.sort == Sort.distance else [score, nearness, key]
         )

@@ -25,7 +25,7 @@ from api.shops.models import Shop, ShopStatus
 
 logger = logging.getLogger("api.catalog.search")
 
-_SHOP_FIELDS = ("name", "category", "status", "lat", "lon", "opening_hours")
+_SHOP_FIELDS = ("name", "category", "address", "status", "lat", "lon", "opening_hours")
 _ITEM_FIELDS = ("shop_id", "kind", "name", "description", "category", "in_stock", "price_cents")
 _CHUNK = 500
 _SHOP = metadata.tables["shop"]
@@ -249,6 +249,8 @@ def _apply(conn: Connection, changes: _Changes) -> None:
                 "y": y,
                 "z": z,
                 "opening_hours": shop.opening_hours,
+                "name": shop.name,
+                "address": shop.address,
                 "terms": _keys_text(own),
             }
             if shop.id in existing:
@@ -412,9 +414,10 @@ def rebuild_index(session: Session) -> None:
             _SHOP.c.lat,
             _SHOP.c.lon,
             _SHOP.c.opening_hours,
+            _SHOP.c.address,
         ).order_by(_SHOP.c.id)
     ).all()
-    for key, (shop_id, name, category, status, lat, lon, opening_hours) in enumerate(shops, start=1):
+    for key, (shop_id, name, category, status, lat, lon, opening_hours, address) in enumerate(shops, start=1):
         own: dict[int, int] = {}
         for surface, term, weight in shop_words(name, category):
             k = vocabulary.key(surface, term)
@@ -435,6 +438,8 @@ def rebuild_index(session: Session) -> None:
                 y,
                 z,
                 opening_hours,
+                name,
+                address,
                 _keys_text(own),
             )
         )
@@ -442,7 +447,21 @@ def rebuild_index(session: Session) -> None:
     backend.bulk_insert(
         conn,
         m.search_shop,
-        ("key", "shop_id", "active", "category", "lat", "lon", "x", "y", "z", "opening_hours", "terms"),
+        (
+            "key",
+            "shop_id",
+            "active",
+            "category",
+            "lat",
+            "lon",
+            "x",
+            "y",
+            "z",
+            "opening_hours",
+            "name",
+            "address",
+            "terms",
+        ),
         shop_rows,
     )
     backend.shops_placed(conn, placed)

@@ -47,6 +47,10 @@ search_shop = sa.Table(
     sa.Column("y", sa.Float, nullable=False),
     sa.Column("z", sa.Float, nullable=False),
     sa.Column("opening_hours", sa.String(255), nullable=True),
+    # What a result shows of the shop (with its category, position and hours above): a page never reaches
+    # into the shop table.
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("address", sa.String(200), nullable=False),
     # Term keys of the shop's name and category label, to update their postings when they change.
     sa.Column("terms", sa.Text, nullable=False),
 )

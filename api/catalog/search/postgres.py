@@ -87,7 +87,6 @@ def _trigram_floor(dbapi_connection: Any, _record: Any) -> None:
 
 class PostgresBackend(SearchBackend):
     dialect = "postgresql"
-    shop_details_when_filtered = True
 
     def insert_ignore(self, table: sa.Table) -> Insert:
         return pg_insert(table).on_conflict_do_nothing()
@@ -121,8 +120,7 @@ class PostgresBackend(SearchBackend):
         # PostgreSQL marks a page all-visible only when it is vacuumed: until then an index-only scan of the
         # postings reads the table too (a freshly loaded million items searched 40 % slower). Autovacuum
         # gets there in its own time, if it is on; a bulk load does not wait for it.
-        # The search also reads the shop table, for the page's names and addresses.
-        conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join([*(t.name for t in _TABLES), 'shop'])}")
+        conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(t.name for t in _TABLES)}")
 
     def vocabulary_matches(self, conn: Connection, words: list[QueryWord]) -> list[WordMatches]:
         # One round trip for every word: exact term, completions, typo candidates.
