@@ -12,16 +12,17 @@ import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api import demo, search
 from api.auth import service as auth_service
 from api.auth.models import RegisterIn, Role, RoleGrantIn, ValidatorService
-from api.catalog import demo, osm_import
-from api.catalog.search.index import settle_after_bulk_load
 from api.config import Settings, get_settings
 from api.db import get_engine
 from api.errors import AppError, Conflict
 from api.migrate import pending_revisions, upgrade
+from api.shops import osm_import
 
 app = typer.Typer(help="Cœur de Valence: API, PWA and administration.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -40,6 +41,13 @@ def _settings() -> Settings:
     except ValidationError as exc:
         typer.echo(f"Configuration error: {exc.errors()[0]['msg']}", err=True)
         raise typer.Exit(2) from None
+
+
+def _engine() -> Engine:
+    """The database's engine, with search wired to it: its index follows every shop and item written."""
+    engine = get_engine()
+    search.install(engine)
+    return engine
 
 
 def _log_config(level: str) -> dict[str, Any]:
@@ -113,7 +121,7 @@ def users_create(
         for error in exc.errors():
             typer.echo(f"{'.'.join(map(str, error['loc']))}: {error['msg']}", err=True)
         raise typer.Exit(2) from None
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with Session(_engine(), expire_on_commit=False) as session:
         try:
             user = auth_service.register(session=session, data=data)
             for granted in role or []:
@@ -168,7 +176,7 @@ def demo_load(
     _ensure_schema(settings)
     console = Console(stderr=True)
     started = time.perf_counter()
-    with _progress(console) as progress, Session(get_engine(), expire_on_commit=False) as session:
+    with _progress(console) as progress, Session(_engine(), expire_on_commit=False) as session:
         task = progress.add_task("Demo items", total=items)
         result = demo.load_demo(
             session=session,
@@ -181,7 +189,7 @@ def demo_load(
         session.commit()
         if result.reindexed:
             progress.update(task, description="Tidying the search tables")
-            settle_after_bulk_load(get_engine())
+            search.settle_after_bulk_load(get_engine())
     elapsed = time.perf_counter() - started
     if result.loaded:
         typer.echo(f"Demo data loaded: {shops} shops and {items} items (seed {seed}) in {elapsed:.1f} s.")
@@ -223,7 +231,7 @@ def import_osm(
     elements = _read_osm_file(file)
     _ensure_schema(settings)
     console = Console(stderr=True)
-    with _progress(console) as progress, Session(get_engine(), expire_on_commit=False) as session:
+    with _progress(console) as progress, Session(_engine(), expire_on_commit=False) as session:
         task = progress.add_task("OpenStreetMap elements", total=len(elements))
         report = osm_import.import_elements(
             session=session,

@@ -47,6 +47,16 @@ class ValidationFailed(AppError):
     title = "Données invalides"
 
 
+def field_error(field: str, detail: str) -> dict[str, str]:
+    """One entry of a 422's `errors`: the field at fault and, in French, what to change."""
+    return {"field": field, "detail": detail}
+
+
+def invalid(field: str, detail: str, *, summary: str | None = None) -> ValidationFailed:
+    """A 422 for one field; the problem's `detail` is `summary` when the field's own sentence is shorter."""
+    return ValidationFailed(summary or detail, errors=[field_error(field, detail)])
+
+
 class Unauthorized(AppError):
     status = 401
     slug = "unauthorized"
@@ -82,6 +92,18 @@ class RateLimited(AppError):
 
     def __init__(self, detail: str, *, retry_after_s: int) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after_s)})
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    slug = "payload-too-large"
+    title = "Fichier trop volumineux"
+
+
+class UnsupportedMediaType(AppError):
+    status = 415
+    slug = "unsupported-media-type"
+    title = "Format non pris en charge"
 
 
 class ServiceUnavailable(AppError):
@@ -162,7 +184,7 @@ def _french_message(error: Mapping[str, Any]) -> str:
 
 
 def validation_errors(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    return [{"field": _field_name(e.get("loc", ())), "detail": _french_message(e)} for e in raw]
+    return [field_error(_field_name(e.get("loc", ())), _french_message(e)) for e in raw]
 
 
 async def _app_error_handler(request: Request, exc: Exception) -> JSONResponse:

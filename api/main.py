@@ -18,14 +18,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import geo, search
 from api.auth.routes import router as auth_router
 from api.catalog.routes import router as catalog_router
-from api.catalog.search import log as search_log
-from api.catalog.search.routes import router as search_router
 from api.config import Settings, get_settings
-from api.db import ReadSessionDep
+from api.db import ReadSessionDep, get_engine
 from api.errors import ServiceUnavailable, http_exception_problem, install_error_handlers
 from api.http import DOCS_PATH, RequestLogMiddleware, SecurityHeadersMiddleware
+from api.search import log as search_log
+from api.search.routes import router as search_router
 from api.shops.routes import router as shops_router
 
 logger = logging.getLogger("api")
@@ -35,8 +36,6 @@ VERSION = "0.1.0"
 DOCS_ASSETS = "/api/docs-assets"
 NO_CACHE = {"Cache-Control": "no-cache"}
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
-# Place de la République, Valence: where the map opens when the shopper's position is not shared.
-CITY_CENTRE = (44.9334, 4.8924)
 
 health_router = APIRouter(tags=["service"])
 
@@ -63,7 +62,7 @@ def client_config(request: Request) -> dict[str, Any]:
         "map_tile_url": settings.map_tile_url or None,
         "map_attribution": settings.map_attribution,
         "territory_bbox": [min_lon, min_lat, max_lon, max_lat],
-        "city_centre": {"lat": CITY_CENTRE[0], "lon": CITY_CENTRE[1]},
+        "city_centre": {"lat": geo.CITY_CENTRE[0], "lon": geo.CITY_CENTRE[1]},
     }
 
 
@@ -136,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings
+    search.install(get_engine())
     install_error_handlers(app)
     app.include_router(health_router, prefix=API_PREFIX)
     app.include_router(auth_router, prefix=API_PREFIX)

@@ -2,7 +2,7 @@
 
 from api.auth import models as auth_models
 from api.catalog import models as catalog_models
-from api.catalog.search import models as search_models
+from api.search import models as search_models
 from api.shops import models as shop_models
 
 __all__ = ["auth_models", "catalog_models", "search_models", "shop_models"]

@@ -12,7 +12,7 @@ from fastapi import Query
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from api.errors import ValidationFailed
+from api.errors import ValidationFailed, invalid
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -52,16 +52,17 @@ def decode_cursor(cursor: str | None, params: Mapping[str, Any]) -> list[Any] | 
         if not isinstance(position, list):
             raise ValueError("position")
     except (ValueError, KeyError, TypeError):
-        raise _bad_cursor("Ce curseur est illisible : recommencez depuis la première page.") from None
+        raise unreadable_cursor() from None
     if fingerprint != _fingerprint(params):
-        raise _bad_cursor(
-            "Ce curseur appartient à une autre recherche : recommencez depuis la première page."
+        raise invalid(
+            "cursor", "Ce curseur appartient à une autre recherche : recommencez depuis la première page."
         )
     return position
 
 
-def _bad_cursor(detail: str) -> ValidationFailed:
-    return ValidationFailed(detail, errors=[{"field": "cursor", "detail": detail}])
+def unreadable_cursor() -> ValidationFailed:
+    """A cursor that was not made by us, or whose position does not fit the page it is given to."""
+    return invalid("cursor", "Ce curseur est illisible : recommencez depuis la première page.")
 
 
 def created_order_page(
@@ -81,7 +82,7 @@ def created_order_page(
         try:
             after_at, after_id = datetime.fromisoformat(position[0]), uuid.UUID(position[1])
         except (ValueError, IndexError, TypeError):
-            raise _bad_cursor("Ce curseur est illisible : recommencez depuis la première page.") from None
+            raise unreadable_cursor() from None
         statement = statement.where(
             (created_at > after_at) | ((created_at == after_at) & (row_id > after_id))
         )

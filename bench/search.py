@@ -1,7 +1,7 @@
 """Search figures (contract §5), measured on a real `valence serve` process, on SQLite and PostgreSQL.
 
 For each database and catalogue size (100,000 and 1,000,000 items by default):
-1. the demo catalogue is loaded (api.catalog.demo.load_demo, SQLAlchemy Core) and its `rebuild_index` is
+1. the demo catalogue is loaded (api.demo.load_demo, SQLAlchemy Core) and its `rebuild_index` is
    timed;
 2. one client on core 0 sends the same ≥ 200 varied French queries (typos, prefixes, several words, filters,
    with and without a position) to the server pinned to core 1, after a warm-up pass: p50, p95, p99;
@@ -35,26 +35,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from api.catalog.demo import load_demo
-from api.catalog.search.base import (
-    DEFAULT_RADIUS_M,
-    EXACT,
-    ITEM_CANDIDATES,
-    MATCHED_ITEMS,
-    ONE_TYPO,
-    PREFIX,
-    PREFIX_EXPANSIONS,
-    TWO_TYPOS,
-    allowed_typos,
-    bounding_box,
-    min_nearness,
-    parse_query,
-    unit_vector,
-)
-from api.catalog.search.index import settle_after_bulk_load
-from api.catalog.search.postgres import similarity_floor
 from api.db import build_engine
+from api.demo import load_demo
+from api.geo import EARTH_RADIUS_M, bounding_box, min_nearness, unit_vector
 from api.migrate import upgrade
+from api.search import settle_after_bulk_load
+from api.search.backend import ITEM_CANDIDATES, MIN_PREFIX, PREFIX_EXPANSIONS
+from api.search.postgres import EARTHDISTANCE_RADIUS_M, similarity_floor
+from api.search.query import DEFAULT_RADIUS_M, EXACT, ONE_TYPO, PREFIX, TWO_TYPOS, allowed_typos, parse_query
+from api.search.results import MATCHED_ITEMS, SHOWN_SHOP_COLUMNS
 from api.shops.categories import CATEGORIES
 from tests.servers import free_port
 
@@ -292,7 +281,7 @@ def raw_statement(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             f"SELECT {i} AS word_no, key AS term_key, {EXACT} AS quality "  # noqa: S608
             f"FROM search_term WHERE term = %(t{i})s"
         )
-        if word.prefix and len(word.surface) >= 2:
+        if word.prefix and len(word.surface) >= MIN_PREFIX:
             parts.append(
                 f"SELECT * FROM (SELECT {i}, term_key, "  # noqa: S608
                 f"CASE WHEN word = %(s{i})s THEN {EXACT} ELSE {PREFIX} END FROM search_word "
@@ -314,7 +303,7 @@ def raw_statement(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         bind.update(
             x0=x0, y0=y0, z0=z0, lat=params["lat"], lon=params["lon"], min_nearness=min_nearness(radius)
         )
-        bind["earth_r"] = radius * 6_378_168 / 6_371_008.8 * 1.001 + 1
+        bind["earth_r"] = radius * EARTHDISTANCE_RADIUS_M / EARTH_RADIUS_M * 1.001 + 1
         bind.update(bounding_box(params["lat"], params["lon"], radius))
         near = "(s.x * %(x0)s + s.y * %(y0)s + s.z * %(z0)s)"
         conditions.append(f"{near} >= %(min_nearness)s")
@@ -364,8 +353,7 @@ def raw_statement(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         else ""
     )
     sql = (
-        f"{head}page AS (SELECT s.key, s.shop_id, {score} AS score, {near} AS near, s.opening_hours, "  # noqa: S608
-        "s.name, s.category, s.address, s.lat, s.lon "
+        f"{head}page AS (SELECT s.key, {score} AS score, {near} AS near, {SHOWN_SHOP_COLUMNS} "  # noqa: S608
         f"FROM {source} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT 21) "
         f"SELECT page.*{', m.items' if words else ''} "
         f"FROM page {items} ORDER BY {order.replace('key', 'page.key')}"

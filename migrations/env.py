@@ -7,9 +7,9 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 import api.models  # noqa: F401  (registers every table on the metadata)
-from api.catalog.search.models import include_in_autogenerate
 from api.config import get_settings
 from api.db import UTCDateTime, build_engine, metadata
+from api.search.models import include_in_autogenerate
 
 config = context.config
 

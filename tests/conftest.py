@@ -17,6 +17,7 @@ os.environ["VALENCE_ENV"] = "development"
 os.environ["VALENCE_ARGON2_MEMORY_KIB"] = "8192"
 os.environ["VALENCE_ARGON2_TIME_COST"] = "1"
 
+from api import search  # noqa: E402
 from api.config import get_settings  # noqa: E402
 from api.db import (  # noqa: E402
     ReadScope,
@@ -38,6 +39,7 @@ def migrated_engine(
     with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
         upgrade(url)
         engine = build_engine(url)
+        search.install(engine)
         yield engine
         engine.dispose()
 

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from api.config import get_settings
 from api.db import build_engine, get_read_session, transactional
+from api.errors import AppError, RateLimited, ValidationFailed, invalid
 from api.main import create_app
 from tests.factories import DEFAULT_PASSWORD, bearer, make_user, sign_in
 
@@ -82,6 +83,32 @@ def test_rate_limited_is_a_problem_with_retry_after(client: TestClient, session:
     response = client.post("/api/v1/auth/token", json={"email": user.email, "password": DEFAULT_PASSWORD})
     assert_problem(response, 429, "rate-limited")
     assert int(response.headers["Retry-After"]) > 0
+
+
+def _family(base: type[AppError]) -> list[type[AppError]]:
+    found = []
+    for sub in base.__subclasses__():
+        found += [sub, *_family(sub)]
+    return found
+
+
+def test_every_error_of_the_family_is_a_problem(session: Session) -> None:
+    family = [error for error in _family(AppError) if error.__module__ == "api.errors"]
+    assert {error.status for error in family} >= {401, 403, 404, 409, 413, 415, 422, 429, 503}
+    app = create_app(get_settings())
+    for index, error in enumerate(family):
+
+        def fail(error: type[AppError] = error) -> None:
+            if error is RateLimited:
+                raise RateLimited("Trop de tentatives : réessayez plus tard.", retry_after_s=30)
+            if error is ValidationFailed:
+                raise invalid("champ", "Une phrase en français qui dit quoi changer.")
+            raise error("Une phrase en français qui dit quoi faire.")
+
+        app.add_api_route(f"/api/v1/fail-{index}", fail)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for index, error in enumerate(family):
+            assert_problem(client.get(f"/api/v1/fail-{index}"), error.status, error.slug)
 
 
 def test_internal_error_reveals_no_internals(session: Session) -> None:

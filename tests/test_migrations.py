@@ -9,10 +9,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Uuid, bindparam, inspect, text
 
-from api.catalog.search.base import shown_item
-from api.catalog.search.models import include_in_autogenerate
 from api.db import build_engine, metadata
 from api.migrate import downgrade, upgrade
+from api.search.models import include_in_autogenerate
+from api.search.results import shown_item
 from tests.databases import BACKENDS, fresh_database
 
 

@@ -8,9 +8,9 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from api.catalog.search.models import search_log
 from api.db import build_engine
 from api.migrate import upgrade
+from api.search.models import search_log
 from tests.databases import BACKENDS, fresh_database
 from tests.servers import running_server, valence
 

@@ -25,7 +25,7 @@ from api.auth.models import (
 )
 from api.config import get_settings
 from api.db import utcnow
-from api.errors import Conflict, NotFound, RateLimited, Unauthorized, ValidationFailed
+from api.errors import Conflict, NotFound, RateLimited, Unauthorized, invalid
 
 
 class InvalidCredentials(Unauthorized):
@@ -259,14 +259,14 @@ def logout(*, session: Session, login_id: uuid.UUID) -> None:
 def grant_role(*, session: Session, user_id: uuid.UUID, grant: RoleGrantIn, granted_by: uuid.UUID) -> User:
     user = get_user(session=session, user_id=user_id)
     if grant.role == Role.validator and grant.service is None:
-        raise ValidationFailed(
-            "Indiquez le service du contrôleur.",
-            errors=[{"field": "service", "detail": "Choisissez transport, library ou sport."}],
+        raise invalid(
+            "service", "Choisissez transport, library ou sport.", summary="Indiquez le service du contrôleur."
         )
     if grant.role != Role.validator and grant.service is not None:
-        raise ValidationFailed(
-            "Seul le rôle de contrôleur (validator) a un service.",
-            errors=[{"field": "service", "detail": "Retirez ce champ pour ce rôle."}],
+        raise invalid(
+            "service",
+            "Retirez ce champ pour ce rôle.",
+            summary="Seul le rôle de contrôleur (validator) a un service.",
         )
     if grant.role == Role.shopper:
         return user
@@ -286,9 +286,10 @@ def grant_role(*, session: Session, user_id: uuid.UUID, grant: RoleGrantIn, gran
 def revoke_role(*, session: Session, user_id: uuid.UUID, role: Role) -> User:
     user = get_user(session=session, user_id=user_id)
     if role == Role.shopper:
-        raise ValidationFailed(
-            "Tout utilisateur est client : ce rôle ne peut pas être retiré.",
-            errors=[{"field": "role", "detail": "Le rôle shopper est permanent."}],
+        raise invalid(
+            "role",
+            "Le rôle shopper est permanent.",
+            summary="Tout utilisateur est client : ce rôle ne peut pas être retiré.",
         )
     existing = session.get(UserRole, (user.id, role.value))
     if existing is None:

@@ -9,7 +9,7 @@ from api.auth.deps import CurrentPrincipal
 from api.catalog import service
 from api.catalog.models import ImportResult, Item, ItemCreate, ItemPublic, ItemUpdate
 from api.db import ReadSessionDep, SessionDep
-from api.errors import AppError
+from api.errors import PayloadTooLarge, UnsupportedMediaType
 from api.pagination import Cursor, Limit, Page
 from api.shops.deps import ManagedShop, VisibleShop
 
@@ -17,12 +17,6 @@ router = APIRouter(tags=["catalogue"])
 
 CSV_MAX_BYTES = 10 * 1024 * 1024
 CSV_MEDIA_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"}
-
-
-class UnsupportedMediaType(AppError):
-    status = 415
-    slug = "unsupported-media-type"
-    title = "Format non pris en charge"
 
 
 def get_managed_item(item_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Item:
@@ -40,7 +34,7 @@ async def csv_body(request: Request) -> bytes:
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > CSV_MAX_BYTES:
-            raise service.PayloadTooLarge("Le fichier dépasse 10 Mo : découpez-le en plusieurs fichiers.")
+            raise PayloadTooLarge("Le fichier dépasse 10 Mo : découpez-le en plusieurs fichiers.")
     return bytes(body)
 
 

@@ -11,7 +11,15 @@ from sqlmodel import Session, col, select
 from api.auth.tokens import Principal
 from api.catalog.models import ImportResult, Item, ItemCreate, ItemUpdate
 from api.db import utcnow
-from api.errors import AppError, Conflict, NotFound, ValidationFailed, validation_errors
+from api.errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    ValidationFailed,
+    field_error,
+    invalid,
+    validation_errors,
+)
 from api.pagination import created_order_page
 from api.shops import service as shop_service
 from api.shops.models import Shop
@@ -22,12 +30,6 @@ CSV_MAX_ROWS = 50_000
 _TRUE = {"true", "1", "oui", "vrai", "yes", "o"}
 _FALSE = {"false", "0", "non", "faux", "no", "n"}
 ITEM_NOT_FOUND = "Cet article n'existe pas ou n'est pas visible."
-
-
-class PayloadTooLarge(AppError):
-    status = 413
-    slug = "payload-too-large"
-    title = "Fichier trop volumineux"
 
 
 def _check_ref_free(
@@ -68,10 +70,7 @@ def update_item(*, session: Session, item: Item, data: ItemUpdate) -> Item:
     changes = data.model_dump(exclude_unset=True)
     for required in ("kind", "name", "in_stock"):
         if required in changes and changes[required] is None:
-            raise ValidationFailed(
-                "Ce champ est obligatoire.",
-                errors=[{"field": required, "detail": "Ce champ est obligatoire."}],
-            )
+            raise invalid(required, "Ce champ est obligatoire.")
     if "external_ref" in changes:
         _check_ref_free(
             session=session, shop_id=item.shop_id, external_ref=changes["external_ref"], item_id=item.id
@@ -108,9 +107,11 @@ def _decode(body: bytes) -> str:
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationFailed(
-            "Le fichier n'est pas en UTF-8 : dans votre tableur, enregistrez-le au format « CSV UTF-8 ».",
-            errors=[{"field": "line 1", "detail": "Encodage non reconnu (UTF-8 attendu)."}],
+        raise invalid(
+            "line 1",
+            "Encodage non reconnu (UTF-8 attendu).",
+            summary="Le fichier n'est pas en UTF-8 : dans votre tableur, "
+            "enregistrez-le au format « CSV UTF-8 ».",
         ) from None
 
 
@@ -152,7 +153,13 @@ def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
 
 def import_csv(*, session: Session, shop: Shop, body: bytes) -> ImportResult:
     """All or nothing: either every row is valid and imported, or every bad line is reported."""
-    text = _decode(body)
+    reader = _csv_reader(_decode(body))
+    valid = _valid_rows(reader)
+    return _upsert_items(session=session, shop=shop, rows=valid)
+
+
+def _csv_reader(text: str) -> "csv.DictReader[str]":
+    """A reader of the rows, by lowercase column names, once the header is known to be ours."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -166,11 +173,15 @@ def import_csv(*, session: Session, shop: Shop, body: bytes) -> ImportResult:
         if unknown:
             parts.append("colonnes inconnues : " + ", ".join(unknown))
         detail = "En-tête invalide (" + " ; ".join(parts) + "). Attendu : " + ",".join(CSV_COLUMNS) + "."
-        raise ValidationFailed(detail, errors=[{"field": "line 1", "detail": detail}])
+        raise invalid("line 1", detail)
     reader.fieldnames = header
+    return reader
 
+
+def _valid_rows(reader: "csv.DictReader[str]") -> list[ItemCreate]:
+    """Every row as an item, or a 422 naming each bad line."""
     errors: list[dict[str, str]] = []
-    valid: list[tuple[int, ItemCreate]] = []
+    valid: list[ItemCreate] = []
     seen_refs: dict[str, int] = {}
     for index, row in enumerate(reader):
         line = reader.line_num
@@ -179,28 +190,15 @@ def import_csv(*, session: Session, shop: Shop, body: bytes) -> ImportResult:
                 f"Le fichier dépasse {CSV_MAX_ROWS} lignes : découpez-le en plusieurs fichiers."
             )
         if None in row:
-            errors.append(
-                {"field": f"line {line}", "detail": "Cette ligne a plus de colonnes que l'en-tête."}
-            )
+            errors.append(field_error(f"line {line}", "Cette ligne a plus de colonnes que l'en-tête."))
             continue
         if all(not (value or "").strip() for value in row.values()):
             continue
-        cells = {k: v or "" for k, v in row.items()}
-        payload, problems = _row_to_payload(cells)
-        try:
-            item = ItemCreate.model_validate(payload)
-        except ValidationError as exc:
-            problems += [f"{e['field']} : {e['detail']}" for e in validation_errors(exc.errors())]
-        else:
-            if item.external_ref is not None:
-                if item.external_ref in seen_refs:
-                    first = seen_refs[item.external_ref]
-                    problems.append(f"external_ref : « {item.external_ref} » figure déjà ligne {first}.")
-                seen_refs.setdefault(item.external_ref, line)
-            if not problems:
-                valid.append((line, item))
+        item, problems = _row_item({k: v or "" for k, v in row.items()}, line, seen_refs)
         if problems:
-            errors.append({"field": f"line {line}", "detail": " ".join(problems)})
+            errors.append(field_error(f"line {line}", " ".join(problems)))
+        elif item is not None:
+            valid.append(item)
     if errors:
         lines = "1 ligne est invalide" if len(errors) == 1 else f"{len(errors)} lignes sont invalides"
         raise ValidationFailed(
@@ -208,19 +206,38 @@ def import_csv(*, session: Session, shop: Shop, body: bytes) -> ImportResult:
             errors=errors,
         )
     if not valid:
-        raise ValidationFailed(
-            "Le fichier ne contient aucun article.",
-            errors=[{"field": "line 2", "detail": "Aucune ligne d'article."}],
-        )
+        raise invalid("line 2", "Aucune ligne d'article.", summary="Le fichier ne contient aucun article.")
+    return valid
 
+
+def _row_item(
+    cells: dict[str, str], line: int, seen_refs: dict[str, int]
+) -> tuple[ItemCreate | None, list[str]]:
+    """One row as an item, and what is wrong with it; `seen_refs` remembers each reference's first line."""
+    payload, problems = _row_to_payload(cells)
+    try:
+        item = ItemCreate.model_validate(payload)
+    except ValidationError as exc:
+        return None, problems + [f"{e['field']} : {e['detail']}" for e in validation_errors(exc.errors())]
+    if item.external_ref is not None:
+        if item.external_ref in seen_refs:
+            first = seen_refs[item.external_ref]
+            problems.append(f"external_ref : « {item.external_ref} » figure déjà ligne {first}.")
+        seen_refs.setdefault(item.external_ref, line)
+    return item, problems
+
+
+def _upsert_items(*, session: Session, shop: Shop, rows: list[ItemCreate]) -> ImportResult:
+    """Rows with a reference already known in the shop update that item; the others are created."""
+    refs = [row.external_ref for row in rows if row.external_ref is not None]
     existing: dict[str, Item] = {}
-    if seen_refs:
-        known = select(Item).where(Item.shop_id == shop.id, col(Item.external_ref).in_(list(seen_refs)))
+    if refs:
+        known = select(Item).where(Item.shop_id == shop.id, col(Item.external_ref).in_(refs))
         existing = {item.external_ref: item for item in session.exec(known) if item.external_ref is not None}
     created = updated = 0
     now = utcnow()
     new_items: list[Item] = []
-    for _line, data in valid:
+    for data in rows:
         current = existing.get(data.external_ref) if data.external_ref else None
         if current is None:
             new_items.append(Item(**data.model_dump(), shop_id=shop.id, created_at=now, updated_at=now))

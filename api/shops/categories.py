@@ -34,7 +34,3 @@ CATEGORIES: dict[str, str] = {
     "institut-beaute": "Institut de beauté",
     "pressing": "Pressing",
 }
-
-
-def label(slug: str) -> str:
-    return CATEGORIES[slug]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import opening_hours
@@ -105,3 +106,38 @@ def week(expression: str | None, lat: float, lon: float, start: date) -> list[Da
                 unknown = True
         days.append(DayHours(date=day, intervals=intervals, unknown=unknown and not intervals))
     return days
+
+
+_SUN_EVENTS = ("sun", "dawn", "dusk")
+_STATUS_CACHE_MAX = 20_000
+_STATUS_RECHECK = timedelta(hours=6)
+# expression (or, for hours that follow the sun, (expression, lat, lon)) → (from, until, open now)
+_statuses: dict[Any, tuple[datetime, datetime, bool | None]] = {}
+_sun_dependent: dict[str, bool] = {}
+
+
+def open_now(expression: str | None, lat: float, lon: float, now: datetime) -> bool | None:
+    """`status(...).open_now`, remembered in this process until its next change: most shops share a few
+    expressions, and a search page asks for forty. Hours imported unchecked that the parser refuses are
+    unknown, never a failed search."""
+    if expression is None:
+        return None
+    sun = _sun_dependent.get(expression)
+    if sun is None:
+        if len(_sun_dependent) >= _STATUS_CACHE_MAX:
+            _sun_dependent.clear()
+        lowered = expression.lower()
+        sun = _sun_dependent[expression] = any(e in lowered for e in _SUN_EVENTS)
+    key: Any = (expression, lat, lon) if sun else expression
+    cached = _statuses.get(key)
+    if cached is not None and cached[0] <= now < cached[1]:
+        return cached[2]
+    try:
+        found = status(expression, lat, lon, now)
+    except Exception:  # a parser error on hours imported unchecked
+        found = Status(open_now=None, next_change_at=None)
+    until = found.next_change_at or now + _STATUS_RECHECK
+    if len(_statuses) >= _STATUS_CACHE_MAX:
+        _statuses.clear()
+    _statuses[key] = (now, min(until, now + _STATUS_RECHECK), found.open_now)
+    return found.open_now

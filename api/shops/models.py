@@ -13,6 +13,12 @@ from api.db import timestamp_column, utcnow
 from api.shops import hours
 from api.shops.categories import CATEGORIES
 
+# What a phone number and a website must look like, whoever writes them (a merchant, an import).
+PHONE_MAX_LENGTH = 30
+WEBSITE_MAX_LENGTH = 300
+PHONE_PATTERN = re.compile(r"^\+?[0-9 .()-]{6,25}$")
+WEBSITE_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
 
 class ShopStatus(StrEnum):
     pending = "pending"
@@ -42,8 +48,8 @@ class Shop(SQLModel, table=True):
     lat: float
     lon: float
     description: str | None = Field(default=None, max_length=2000)
-    phone: str | None = Field(default=None, max_length=30)
-    website: str | None = Field(default=None, max_length=300)
+    phone: str | None = Field(default=None, max_length=PHONE_MAX_LENGTH)
+    website: str | None = Field(default=None, max_length=WEBSITE_MAX_LENGTH)
     opening_hours: str | None = Field(default=None, max_length=hours.MAX_LENGTH)
     status: str = Field(default=ShopStatus.pending, max_length=20)
     owner_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
@@ -68,8 +74,6 @@ class ShopClaim(SQLModel, table=True):
 
 
 # --- request and response schemas -------------------------------------------------------------
-
-_PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
 
 
 class _StrictInput(SQLModel):
@@ -96,7 +100,7 @@ def _check_hours(value: str | None) -> str | None:
 def _check_phone(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
-    if not _PHONE.match(value.strip()):
+    if not PHONE_PATTERN.match(value.strip()):
         raise ValueError("Numéro de téléphone invalide, par exemple « 04 75 00 00 00 ».")
     return value.strip()
 
@@ -105,7 +109,7 @@ def _check_website(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     value = value.strip()
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+    if not WEBSITE_PATTERN.match(value):
         raise ValueError("Adresse de site invalide : elle doit commencer par https://.")
     return value
 
@@ -146,8 +150,8 @@ class ShopCreate(_ShopFields):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     description: str | None = Field(default=None, max_length=2000)
-    phone: str | None = Field(default=None, max_length=30)
-    website: str | None = Field(default=None, max_length=300)
+    phone: str | None = Field(default=None, max_length=PHONE_MAX_LENGTH)
+    website: str | None = Field(default=None, max_length=WEBSITE_MAX_LENGTH)
     opening_hours: str | None = Field(default=None, max_length=hours.MAX_LENGTH)
 
 
@@ -158,8 +162,8 @@ class ShopUpdate(_ShopFields):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     description: str | None = Field(default=None, max_length=2000)
-    phone: str | None = Field(default=None, max_length=30)
-    website: str | None = Field(default=None, max_length=300)
+    phone: str | None = Field(default=None, max_length=PHONE_MAX_LENGTH)
+    website: str | None = Field(default=None, max_length=WEBSITE_MAX_LENGTH)
     opening_hours: str | None = Field(default=None, max_length=hours.MAX_LENGTH)
 
 

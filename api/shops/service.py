@@ -6,12 +6,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from api import geo
 from api.auth import service as auth_service
 from api.auth.models import Role, RoleGrantIn
 from api.auth.tokens import Principal
 from api.config import get_settings
 from api.db import utcnow
-from api.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from api.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error, invalid
 from api.pagination import Page, created_order_page
 from api.shops import hours
 from api.shops.categories import CATEGORIES
@@ -33,8 +34,6 @@ from api.shops.models import (
 )
 
 SHOP_NOT_FOUND = "Ce commerce n'existe pas ou n'est pas visible."
-# Place de la République: public holidays and sun times for hours not yet tied to a shop.
-CITY_CENTRE = (44.9334, 4.8924)
 _SHOP_ORDER: dict[str, Any] = {
     "created_at": col(Shop.created_at),
     "row_id": col(Shop.id),
@@ -51,12 +50,9 @@ def can_manage(shop: Shop, principal: Principal | None) -> bool:
 
 
 def check_territory(lat: float, lon: float) -> None:
-    min_lon, min_lat, max_lon, max_lat = get_settings().territory
-    if not (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
+    if not geo.contains(get_settings().territory, lat, lon):
         detail = "Cette position est hors du territoire couvert (agglomération Valence Romans)."
-        raise ValidationFailed(
-            detail, errors=[{"field": "lat", "detail": detail}, {"field": "lon", "detail": detail}]
-        )
+        raise ValidationFailed(detail, errors=[field_error("lat", detail), field_error("lon", detail)])
 
 
 def summary(shop: Shop, *, now: datetime) -> ShopSummary:
@@ -80,10 +76,8 @@ def _week(expression: str | None, lat: float, lon: float, now: datetime) -> list
 
 def preview_hours(expression: str | None, *, now: datetime) -> HoursPreview:
     if expression is None:
-        raise ValidationFailed(
-            "Indiquez des horaires.", errors=[{"field": "opening_hours", "detail": "Indiquez des horaires."}]
-        )
-    return HoursPreview(opening_hours=expression, week=_week(expression, *CITY_CENTRE, now))
+        raise invalid("opening_hours", "Indiquez des horaires.")
+    return HoursPreview(opening_hours=expression, week=_week(expression, *geo.CITY_CENTRE, now))
 
 
 def present(shop: Shop, *, principal: Principal | None, now: datetime) -> ShopPublic:
@@ -134,10 +128,7 @@ def update_shop(*, session: Session, shop: Shop, data: ShopUpdate) -> Shop:
     changes = data.model_dump(exclude_unset=True)
     for required in ("name", "category", "address", "lat", "lon"):
         if required in changes and changes[required] is None:
-            raise ValidationFailed(
-                "Ce champ est obligatoire.",
-                errors=[{"field": required, "detail": "Ce champ est obligatoire."}],
-            )
+            raise invalid(required, "Ce champ est obligatoire.")
     if "lat" in changes or "lon" in changes:
         check_territory(changes.get("lat", shop.lat), changes.get("lon", shop.lon))
     for field, value in changes.items():

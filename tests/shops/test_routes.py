@@ -1,6 +1,7 @@
 """Shops as a merchant, a visitor and the city's downtown manager see them (contract §4)."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -98,10 +99,19 @@ def test_open_now_and_next_change_follow_the_hours_in_paris_time(
     assert all(day["unknown"] for day in body["week"])
     assert client.get(f"/api/v1/shops/{never.id}").json()["open_now"] is False
 
-    shop = client.get(f"/api/v1/shops/{make_shop(session).id}").json()
+    # Open every day from 8:00 to 20:00 (Paris): the next change is the coming 8:00 or 20:00, and says which.
+    asked_at = datetime.now(UTC)
+    daily = make_shop(
+        session, name="Primeur du marché", category="primeur", opening_hours="Mo-Su 08:00-20:00"
+    )
+    shop = client.get(f"/api/v1/shops/{daily.id}").json()
     assert len(shop["week"]) == 7
-    if shop["next_change_at"] is not None:
-        assert datetime.fromisoformat(shop["next_change_at"]).utcoffset() is not None
+    assert all(day["intervals"] == [["08:00:00", "20:00:00"]] for day in shop["week"])
+    next_change = datetime.fromisoformat(shop["next_change_at"])
+    assert next_change.utcoffset() is not None
+    assert asked_at < next_change <= asked_at + timedelta(hours=12, minutes=1)
+    local = next_change.astimezone(ZoneInfo("Europe/Paris"))
+    assert (local.hour, local.minute) == ((20, 0) if shop["open_now"] else (8, 0))
 
 
 def test_only_the_owner_or_the_city_edits_a_shop(client: TestClient, session: Session) -> None:

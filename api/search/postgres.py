@@ -13,24 +13,15 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.dml import Insert
 
-from api.catalog.search import models as m
-from api.catalog.search.base import (
-    EARTH_RADIUS_M,
-    MATCHED_ITEMS,
-    MIN_PREFIX,
-    PREFIX_EXPANSIONS,
-    TYPO_CANDIDATES,
-    Items,
-    QueryWord,
-    SearchBackend,
-    WordMatches,
-    allowed_typos,
-    shown_items,
-)
+from api.geo import EARTH_RADIUS_M
+from api.search import models as m
+from api.search.backend import MIN_PREFIX, PREFIX_EXPANSIONS, TYPO_CANDIDATES, SearchBackend, WordMatches
+from api.search.query import QueryWord, allowed_typos
+from api.search.results import MATCHED_ITEMS, MatchedItem, shown_items
 
 MIN_SIMILARITY = 0.05
 
@@ -76,18 +67,15 @@ def _like_prefix(prefix: str) -> str:
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-@event.listens_for(Engine, "connect")
-def _trigram_floor(dbapi_connection: Any, _record: Any) -> None:
-    # `%` filters by this session setting; each word then applies its own, higher similarity_floor.
-    if type(dbapi_connection).__module__.startswith("psycopg"):
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute(f"SET pg_trgm.similarity_threshold = {MIN_SIMILARITY}")
-        dbapi_connection.commit()
+def set_trigram_floor(dbapi_connection: Any, _record: Any) -> None:
+    """On each new connection (a "connect" listener): `%` filters by this session setting; each word then
+    applies its own, higher similarity_floor."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET pg_trgm.similarity_threshold = {MIN_SIMILARITY}")
+    dbapi_connection.commit()
 
 
 class PostgresBackend(SearchBackend):
-    dialect = "postgresql"
-
     def insert_ignore(self, table: sa.Table) -> Insert:
         return pg_insert(table).on_conflict_do_nothing()
 
@@ -167,30 +155,6 @@ class PostgresBackend(SearchBackend):
                 found[word_no].typo_candidates.append((word_text, key))
         return found
 
-    def prefix_words(self, conn: Connection, prefix: str, limit: int) -> list[tuple[str, int]]:
-        rows = conn.execute(
-            sa.select(m.search_word.c.word, m.search_word.c.term_key)
-            .where(m.search_word.c.word.like(_like_prefix(prefix), escape="\\"))
-            .order_by(m.search_word.c.frequency.desc(), m.search_word.c.word)
-            .limit(limit)
-        )
-        return [(word, key) for word, key in rows]
-
-    def typo_candidates(self, conn: Connection, surface: str, max_typos: int) -> list[tuple[str, int]]:
-        rows = self.run(
-            conn,
-            "SELECT word, term_key FROM search_word WHERE word % :q AND similarity(word, :q) >= :floor "
-            "AND length BETWEEN :lo AND :hi ORDER BY similarity(word, :q) DESC LIMIT :n",
-            {
-                "q": surface,
-                "floor": similarity_floor(surface, max_typos),
-                "lo": len(surface) - max_typos,
-                "hi": len(surface) + max_typos,
-                "n": TYPO_CANDIDATES,
-            },
-        )
-        return [(word, key) for word, key in rows]
-
     def run(self, conn: Connection, sql: str, params: dict[str, Any]) -> Any:
         return conn.connection.driver_connection.execute(_pyformat(sql), params)  # type: ignore[union-attr]
 
@@ -228,7 +192,7 @@ class PostgresBackend(SearchBackend):
         pairs: list[tuple[int, int]],
         depth: int,
         service: bool | None,
-    ) -> dict[int, Items]:
+    ) -> dict[int, list[MatchedItem]]:
         # Postings, ranking and item details in one round trip.
         postings = self._postings_sql(service)
         rows = self.run(

@@ -21,14 +21,6 @@ def include_in_autogenerate(
     return not (name and NATIVE_PREFIX in name)
 
 
-# Where a term occurs in a shop; a word scores the best place it is found.
-WEIGHT_SHOP_NAME = 8
-WEIGHT_CATEGORY = 6
-WEIGHT_ITEM_NAME_IN_STOCK = 4
-WEIGHT_ITEM_TEXT_IN_STOCK = 3
-WEIGHT_ITEM_NAME_OUT_OF_STOCK = 2
-WEIGHT_ITEM_TEXT_OUT_OF_STOCK = 1
-
 MAX_WORD_LENGTH = 60
 MAX_QUERY_LENGTH = 200
 

@@ -16,15 +16,17 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.dml import Insert
 
-from api.catalog.search import models as m
-from api.catalog.search.base import (
+from api.search import models as m
+from api.search.backend import (
     ITEM_CANDIDATES,
-    MATCHED_ITEMS,
+    MIN_PREFIX,
+    PREFIX_EXPANSIONS,
     TYPO_CANDIDATES,
-    Items,
     SearchBackend,
-    shown_items,
+    WordMatches,
 )
+from api.search.query import QueryWord, allowed_typos
+from api.search.results import MATCHED_ITEMS, MatchedItem, shown_items
 
 RTREE = f"{m.NATIVE_PREFIX}shop_rtree"
 GRAMS = f"{m.NATIVE_PREFIX}word_gram"
@@ -37,7 +39,7 @@ TERM_SHOPS = f"{m.NATIVE_PREFIX}term_shops"
 _TERM_SHOPS = f"SELECT term_key, shops FROM {TERM_SHOPS} WHERE term_key IN (SELECT value FROM json_each(?))"  # noqa: S608
 RANK_SHIFT = 32
 ITEM_MASK = (1 << RANK_SHIFT) - 1
-_TOP_FILL = (
+TOP_FILL = (
     f"INSERT INTO {TOP} (shop_key, term_key, items) "  # noqa: S608
     f"SELECT shop_key, term_key, '[' || group_concat(rank * {1 << RANK_SHIFT} + item_key, ',') || ']' "
     "FROM (SELECT shop_key, term_key, rank, item_key, ROW_NUMBER() OVER ("
@@ -185,7 +187,7 @@ def _driven(names: list[list[tuple[str, str]]], driver: int) -> str:
 _SCAN, _SEEK, _GROUP = 1, 8, 13
 
 
-def _driving_word(expanded: list[dict[int, int]], term_shops: dict[int, int]) -> int | None:
+def driving_word(expanded: list[dict[int, int]], term_shops: dict[int, int]) -> int | None:
     """The word whose shops are cheapest to read and look the others up in, or None when grouping every
     posting at once costs less (other words of many rare terms, each one look-up per shop)."""
     sizes = [sum(term_shops.get(key, 0) for key in keys) for keys in expanded]
@@ -208,8 +210,6 @@ def grams(word: str) -> set[str]:
 
 
 class SQLiteBackend(SearchBackend):
-    dialect = "sqlite"
-
     def insert_ignore(self, table: sa.Table) -> Insert:
         return sqlite_insert(table).on_conflict_do_nothing()
 
@@ -269,7 +269,7 @@ class SQLiteBackend(SearchBackend):
             (shop_key, terms),
         )
         driver.execute(  # type: ignore[union-attr]
-            _TOP_FILL.format(where=" WHERE shop_key = ? AND term_key IN (SELECT value FROM json_each(?))"),
+            TOP_FILL.format(where=" WHERE shop_key = ? AND term_key IN (SELECT value FROM json_each(?))"),
             (shop_key, terms),
         )
 
@@ -278,14 +278,35 @@ class SQLiteBackend(SearchBackend):
         conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
 
     def after_rebuild(self, conn: Connection) -> None:
-        conn.exec_driver_sql(_TOP_FILL.format(where=""))
+        conn.exec_driver_sql(TOP_FILL.format(where=""))
         conn.exec_driver_sql(f"PRAGMA cache_size = {DEFAULT_CACHE_SIZE}")
         for table in (*_TABLES, GRAMS):
             name = table if isinstance(table, str) else table.name
             conn.exec_driver_sql(f"ANALYZE {name}")
 
+    def vocabulary_matches(self, conn: Connection, words: list[QueryWord]) -> list[WordMatches]:
+        bind: dict[str, Any] = {}
+        wanted = self.in_list(bind, sorted({w.term for w in words}))
+        exact = dict(self.run(conn, f"SELECT term, key FROM search_term WHERE term {wanted}", bind))  # noqa: S608
+        found: list[WordMatches] = []
+        for word in words:
+            typos = allowed_typos(word.surface)
+            found.append(
+                WordMatches(
+                    exact=exact.get(word.term),
+                    completions=self._prefix_words(conn, word.surface, PREFIX_EXPANSIONS)
+                    if word.prefix and len(word.surface) >= MIN_PREFIX
+                    else [],
+                    typo_candidates=self._typo_candidates(conn, word.surface, typos)
+                    if typos and word.term not in exact
+                    else [],
+                )
+            )
+        return found
+
     # Vocabulary look-ups go straight to the driver: compiling their statements costs more than running them.
-    def prefix_words(self, conn: Connection, prefix: str, limit: int) -> list[tuple[str, int]]:
+    @staticmethod
+    def _prefix_words(conn: Connection, prefix: str, limit: int) -> list[tuple[str, int]]:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         rows: list[tuple[str, int]] = cursor.execute(
             "SELECT word, term_key FROM search_word WHERE word >= ? AND word < ? "
@@ -295,7 +316,8 @@ class SQLiteBackend(SearchBackend):
         cursor.close()
         return rows
 
-    def typo_candidates(self, conn: Connection, surface: str, max_typos: int) -> list[tuple[str, int]]:
+    @staticmethod
+    def _typo_candidates(conn: Connection, surface: str, max_typos: int) -> list[tuple[str, int]]:
         wanted = sorted(grams(surface))
         need = max(1, len(wanted) - 4 * max_typos)
         placeholders = ", ".join("?" for _ in wanted)
@@ -318,7 +340,7 @@ class SQLiteBackend(SearchBackend):
         pairs: list[tuple[int, int]],
         depth: int,
         service: bool | None,
-    ) -> dict[int, Items]:
+    ) -> dict[int, list[MatchedItem]]:
         if service is not None:  # the first postings of one kind are not kept apart
             return self._matched_items_of_kind(conn, shop_keys, pairs, depth, service)
         driver = conn.connection.driver_connection
@@ -362,7 +384,7 @@ class SQLiteBackend(SearchBackend):
         pairs: list[tuple[int, int]],
         depth: int,
         service: bool,
-    ) -> dict[int, Items]:
+    ) -> dict[int, list[MatchedItem]]:
         # One statement for the whole page: each statement costs a trip through the driver (and a hand-over
         # of the interpreter lock), more than these index reads.
         by_word: dict[int, list[int]] = {}
@@ -401,7 +423,7 @@ class SQLiteBackend(SearchBackend):
             )
         else:
             term_shops = self._term_shops(conn, [key for keys in expanded for key in keys])
-            driver = _driving_word(expanded, term_shops)
+            driver = driving_word(expanded, term_shops)
             head = _grouped(names) if driver is None else _driven(names, driver)
         return (
             head,

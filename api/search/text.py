@@ -7,7 +7,6 @@ stemmer relies on accented vowels.
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,12 +44,6 @@ def _fold_plural(stem: str) -> str:
 def term(word: str) -> str:
     """The index term of one lowercase word: stemmed, plural folded, then without accents."""
     return fold(_fold_plural(_stemmer.stemWord(word)))
-
-
-def terms_of(words: Iterable[str]) -> list[str]:
-    """Index terms of many lowercase words at once (the stemmer works faster in batches)."""
-    batch = list(words)
-    return [fold(_fold_plural(stem)) for stem in _stemmer.stemWords(batch)]
 
 
 def _lower(text: str) -> str:

@@ -11,8 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from sqlmodel import Session, col, select
 
-from api.catalog import osm_import
-from api.catalog.osm_import import (
+from api.config import get_settings
+from api.migrate import upgrade
+from api.shops import osm_import
+from api.shops.categories import CATEGORIES
+from api.shops.models import Shop
+from api.shops.osm_import import (
     SKIP_DUPLICATE,
     SKIP_MALFORMED,
     SKIP_NO_NAME,
@@ -21,10 +25,6 @@ from api.catalog.osm_import import (
     SKIP_OUTSIDE,
     OsmFormatError,
 )
-from api.config import get_settings
-from api.migrate import upgrade
-from api.shops.categories import CATEGORIES
-from api.shops.models import Shop
 from tests.databases import BACKENDS, fresh_database
 from tests.factories import make_user
 from tests.servers import valence

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
-from api.catalog.search import models as m
 from api.config import get_settings
 from api.db import READ_ONLY
+from api.search import models as m
 
 logger = logging.getLogger("api.search")
 

@@ -62,14 +62,24 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from api import geo
 from api.config import get_settings
 from api.db import utcnow
 from api.shops import hours
-from api.shops.models import Shop, ShopSource, ShopStatus
+from api.shops.models import (
+    PHONE_MAX_LENGTH,
+    PHONE_PATTERN,
+    WEBSITE_MAX_LENGTH,
+    WEBSITE_PATTERN,
+    Shop,
+    ShopSource,
+    ShopStatus,
+)
 
 CREDIT = "Données © les contributeurs d'OpenStreetMap (ODbL)"
 
@@ -162,8 +172,6 @@ SKIP_DUPLICATE = "duplicate in the file"
 
 NO_ADDRESS = "Adresse non renseignée"
 _OSM_ID = re.compile(r"^(node|way|relation)/([0-9]+)$")
-_PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
-_WEBSITE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _LOOKUP_CHUNK = 500
 _FIELDS = ("name", "category", "address", "lat", "lon", "phone", "website", "opening_hours")
 
@@ -472,7 +480,7 @@ def address_for(tags: dict[str, str]) -> str:
 def _phone(tags: dict[str, str]) -> str | None:
     for key in ("phone", "contact:phone", "mobile", "contact:mobile"):
         value = _first(tags.get(key))
-        if value and len(value) <= 30 and _PHONE.match(value):
+        if value and len(value) <= PHONE_MAX_LENGTH and PHONE_PATTERN.match(value):
             return value
     return None
 
@@ -484,12 +492,12 @@ def _website(tags: dict[str, str]) -> str | None:
             continue
         if not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
             value = f"https://{value}"
-        if len(value) <= 300 and _WEBSITE.match(value):
+        if len(value) <= WEBSITE_MAX_LENGTH and WEBSITE_PATTERN.match(value):
             return value
     return None
 
 
-def to_shop(element: OsmElement, *, territory: tuple[float, float, float, float]) -> OsmShop | Skipped:
+def to_shop(element: OsmElement, *, territory: geo.Box) -> OsmShop | Skipped:
     """What we would store for the element, or why it is skipped."""
     tags = element.tags
     name = (tags.get("name") or tags.get("name:fr") or "").strip() or None
@@ -503,8 +511,7 @@ def to_shop(element: OsmElement, *, territory: tuple[float, float, float, float]
         return Skipped(osm_id=element.osm_id, name=None, reason=SKIP_NO_NAME)
     if element.lat is None or element.lon is None:
         return Skipped(osm_id=element.osm_id, name=name, reason=SKIP_NO_POSITION)
-    min_lon, min_lat, max_lon, max_lat = territory
-    if not (min_lat <= element.lat <= max_lat and min_lon <= element.lon <= max_lon):
+    if not geo.contains(territory, element.lat, element.lon):
         return Skipped(osm_id=element.osm_id, name=name, reason=SKIP_OUTSIDE)
     opening_hours = invalid_hours = problem = None
     raw_hours = tags.get("opening_hours")
@@ -545,32 +552,52 @@ def import_elements(
     *,
     session: Session,
     elements: Sequence[OsmElement],
-    territory: tuple[float, float, float, float] | None = None,
+    territory: geo.Box | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Upsert the shops among the elements; flushes, the caller commits (all or nothing).
 
-    The search index follows through the catalogue's flush listener, shop by shop."""
-    territory = territory or get_settings().territory
+    The search index follows through its flush listener, shop by shop."""
     report = ImportReport(read=len(elements))
-    pending = 0
+    progress = _Progress(on_progress)
+    candidates = _candidates(elements, territory or get_settings().territory, report, progress)
+    existing = _existing_shops(session, list(candidates))
+    now = utcnow()
+    for osm_id, candidate in candidates.items():
+        _upsert(session, existing.get(osm_id), candidate, now, report)
+        progress.advance()
+    session.flush()
+    progress.advance(0, force=True)
+    return report
 
-    def advance(count: int = 1, *, force: bool = False) -> None:
-        nonlocal pending
-        pending += count
-        if on_progress is not None and pending and (force or pending >= 100):
-            on_progress(pending)
-            pending = 0
 
+class _Progress:
+    """Reports elements done to `on_progress` a hundred at a time."""
+
+    def __init__(self, on_progress: Callable[[int], None] | None) -> None:
+        self.on_progress = on_progress
+        self.pending = 0
+
+    def advance(self, count: int = 1, *, force: bool = False) -> None:
+        self.pending += count
+        if self.on_progress is not None and self.pending and (force or self.pending >= 100):
+            self.on_progress(self.pending)
+            self.pending = 0
+
+
+def _candidates(
+    elements: Sequence[OsmElement], territory: geo.Box, report: ImportReport, progress: _Progress
+) -> dict[str, OsmShop]:
+    """The shops the elements describe, by OSM id; the others are reported as skipped."""
     candidates: dict[str, OsmShop] = {}
     for element in elements:
         prepared = to_shop(element, territory=territory)
         if isinstance(prepared, Skipped):
             report.skipped.append(prepared)
-            advance()
+            progress.advance()
         elif prepared.osm_id in candidates:
             report.skipped.append(Skipped(osm_id=prepared.osm_id, name=prepared.name, reason=SKIP_DUPLICATE))
-            advance()
+            progress.advance()
         else:
             candidates[prepared.osm_id] = prepared
             if prepared.invalid_hours is not None:
@@ -582,37 +609,35 @@ def import_elements(
                         problem=prepared.hours_problem or "",
                     )
                 )
+    return candidates
 
-    existing = _existing_shops(session, list(candidates))
-    now = utcnow()
-    for osm_id, candidate in candidates.items():
-        values = candidate.values()
-        shop = existing.get(osm_id)
-        if shop is None:
-            session.add(
-                Shop(
-                    id=uuid.uuid4(),
-                    **values,
-                    status=ShopStatus.active,
-                    owner_id=None,
-                    source=ShopSource.osm,
-                    osm_id=osm_id,
-                    created_at=now,
-                    updated_at=now,
-                )
+
+def _upsert(
+    session: Session, shop: Shop | None, candidate: OsmShop, now: datetime, report: ImportReport
+) -> None:
+    """A new shop, or the changes of one imported before, unless its merchant has taken it over."""
+    values = candidate.values()
+    if shop is None:
+        session.add(
+            Shop(
+                id=uuid.uuid4(),
+                **values,
+                status=ShopStatus.active,
+                owner_id=None,
+                source=ShopSource.osm,
+                osm_id=candidate.osm_id,
+                created_at=now,
+                updated_at=now,
             )
-            report.created += 1
-        elif shop.owner_id is not None:
-            report.kept_by_merchant += 1
-        elif any(getattr(shop, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(shop, name, value)
-            shop.updated_at = now
-            session.add(shop)
-            report.updated += 1
-        else:
-            report.unchanged += 1
-        advance()
-    session.flush()
-    advance(0, force=True)
-    return report
+        )
+        report.created += 1
+    elif shop.owner_id is not None:
+        report.kept_by_merchant += 1
+    elif any(getattr(shop, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(shop, name, value)
+        shop.updated_at = now
+        session.add(shop)
+        report.updated += 1
+    else:
+        report.unchanged += 1

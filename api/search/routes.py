@@ -2,22 +2,21 @@
 
 import asyncio
 import time
-import uuid
 import weakref
 from typing import Annotated, Any
 
 import anyio
-import orjson
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
 from api.catalog.models import ItemKind
-from api.catalog.search import log
-from api.catalog.search import models as m
-from api.catalog.search.base import MAX_RADIUS_M, SearchPage, SearchParams, Sort, invalid, search
 from api.db import ReadScope, ReadScopeDep, utcnow
+from api.errors import invalid
 from api.pagination import Cursor, Limit
+from api.search import log, search
+from api.search import models as m
+from api.search.query import MAX_RADIUS_M, SearchParams, Sort
+from api.search.results import SearchResponse, page_json
 from api.shops.categories import CATEGORIES
 
 router = APIRouter(tags=["recherche"])
@@ -39,36 +38,6 @@ def _search_threads() -> anyio.CapacityLimiter:
     if limiter is None:
         limiter = _limiters[loop] = anyio.CapacityLimiter(SEARCH_THREADS)
     return limiter
-
-
-class MatchedItemOut(BaseModel):
-    id: uuid.UUID
-    name: str
-    kind: str
-    price_cents: int | None
-    in_stock: bool
-
-
-class SearchShopOut(BaseModel):
-    id: uuid.UUID
-    name: str
-    category: str
-    address: str
-    lat: float
-    lon: float
-    open_now: bool | None
-
-
-class SearchResultOut(BaseModel):
-    shop: SearchShopOut
-    distance_m: float | None
-    matched_items: list[MatchedItemOut]
-    score: float
-
-
-class SearchResponse(BaseModel):
-    results: list[SearchResultOut]
-    next_cursor: str | None
 
 
 @router.get("/search", response_model=SearchResponse)
@@ -130,7 +99,7 @@ def _answer(
     started = time.perf_counter()
     with reads.open() as (conn, writes_to):
         page = search(conn, params, utcnow())
-    body = _page_json(page)
+    body = page_json(page)
     if params.cursor is not None:  # following pages are the same search
         return body, None, writes_to
     filters = {
@@ -150,9 +119,3 @@ def _answer(
         "created_at": utcnow(),
     }
     return body, line, writes_to
-
-
-def _page_json(page: SearchPage) -> bytes:
-    # The results hold the response's fields in its order: orjson writes them as they are
-    # (validating a hundred nested models again would cost more than the search itself).
-    return orjson.dumps({"results": page.results, "next_cursor": page.next_cursor})

@@ -2,8 +2,8 @@
 
 import pytest
 
-from api.catalog import text
-from api.catalog.search.base import edit_distance
+from api.search import text
+from api.search.query import edit_distance
 
 
 @pytest.mark.parametrize(

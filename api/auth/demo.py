@@ -1,0 +1,53 @@
+"""The demo accounts: an administrator, a merchant and a shopper whose passwords are public.
+
+For trying the app on one's own machine only: `api.demo` never loads them in production.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from api.auth import service as auth_service
+from api.auth.models import RegisterIn, Role, RoleGrantIn, User
+
+DEMO_ACCOUNTS: tuple[tuple[Role, str, str, str], ...] = (
+    (Role.admin, "admin@demo.coeurdevalence.fr", "demo-admin-valence", "Admin démo"),
+    (Role.merchant, "commercant@demo.coeurdevalence.fr", "demo-commercant-valence", "Commerçant démo"),
+    (Role.shopper, "client@demo.coeurdevalence.fr", "demo-client-valence", "Client démo"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccount:
+    user_id: uuid.UUID
+    role: str
+    email: str
+    password: str
+    created: bool
+
+
+def ensure_demo_accounts(*, session: Session) -> list[DemoAccount]:
+    """The demo accounts, created when missing and given their role; an existing one is left as it is."""
+    accounts: list[DemoAccount] = []
+    for role, email, password, display_name in DEMO_ACCOUNTS:
+        user = session.exec(select(User).where(User.email == email)).first()
+        created = user is None
+        if user is None:
+            user = auth_service.register(
+                session=session, data=RegisterIn(email=email, password=password, display_name=display_name)
+            )
+        if role != Role.shopper:
+            roles, _service = auth_service.user_roles(session=session, user_id=user.id)
+            if role.value not in roles:
+                auth_service.grant_role(
+                    session=session, user_id=user.id, grant=RoleGrantIn(role=role), granted_by=user.id
+                )
+        accounts.append(
+            DemoAccount(user_id=user.id, role=role.value, email=email, password=password, created=created)
+        )
+    return accounts
+
+
+def account_of(accounts: list[DemoAccount], role: Role) -> DemoAccount:
+    return next(account for account in accounts if account.role == role.value)

@@ -1,0 +1,84 @@
+"""The Valence demo data set, composed from each domain's own: accounts, shops, their catalogues, then the
+search index. A new domain adds its demo here, after those it builds on.
+
+Everything follows from the seed. Loading again what is already there changes nothing; anything else
+replaces the demo items and updates the demo shops in place.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from api import search
+from api.auth import demo as accounts_demo
+from api.auth.models import Role
+from api.catalog import demo as catalog_demo
+from api.config import get_settings
+from api.db import utcnow
+from api.shops import demo as shops_demo
+
+DEFAULT_SEED = shops_demo.DEFAULT_SEED
+DEFAULT_SHOPS = shops_demo.DEFAULT_SHOPS
+DEFAULT_ITEMS = catalog_demo.DEFAULT_ITEMS
+
+
+class DemoRefused(Exception):
+    """Demo data never goes into a production database."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    seed: int
+    shops: int
+    items: int
+    loaded: bool  # False when the same data was already there
+    reindexed: bool
+    accounts: list[accounts_demo.DemoAccount]
+    merchant_shops: list[str]
+
+
+def load_demo(
+    *,
+    session: Session,
+    seed: int = DEFAULT_SEED,
+    shops: int = DEFAULT_SHOPS,
+    items: int = DEFAULT_ITEMS,
+    on_progress: Callable[[int], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> DemoResult:
+    """Load (or find already loaded) the demo data; flushes, the caller commits.
+
+    `on_progress` hears how many more items were written, `on_stage` when the search index is rebuilt.
+    """
+    if get_settings().is_production:
+        raise DemoRefused("demo data is never loaded in production")
+    if shops < 0 or items < 0:
+        raise ValueError("the number of shops and of items cannot be negative")
+    if items and not shops:
+        raise ValueError("items need at least one shop")
+    plan = shops_demo.demo_shops(seed, shops)
+    counts = catalog_demo.item_counts(plan, items)
+    loaded = not (shops_demo.is_loaded(session, plan) and catalog_demo.demo_item_count(session) == items)
+    if loaded:
+        now = utcnow()
+        catalog_demo.remove_items(session)
+        shops_demo.write_shops(session, plan, now)
+        catalog_demo.write_items(session, plan, counts, seed=seed, now=now, on_progress=on_progress)
+    accounts = accounts_demo.ensure_demo_accounts(session=session)
+    merchant = accounts_demo.account_of(accounts, Role.merchant)
+    merchant_shops = shops_demo.give_shops_to(session, plan, merchant.user_id)
+    reindexed = loaded or not search.indexes_every(session, [shop.id for shop in plan])
+    if reindexed:
+        if on_stage is not None:
+            on_stage("Rebuilding the search index")
+        search.rebuild_index(session)
+    return DemoResult(
+        seed=seed,
+        shops=shops,
+        items=items,
+        loaded=loaded,
+        reindexed=reindexed,
+        accounts=accounts,
+        merchant_shops=merchant_shops,
+    )
