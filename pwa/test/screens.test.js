@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { matchScreen } from '../src/router.js';
-import { parseCoordinate } from '../src/screens/merchant-new.js';
-import { queryFromState, stateFromQuery } from '../src/screens/search.js';
-import { directionsUrl } from '../src/screens/shop.js';
+import { queryFromState, stateFromQuery } from '../src/screens/search/state.js';
+import { directionsUrl } from '../src/screens/shops/shop.js';
 import { csvTemplate, lineLabel } from '../src/ui/csv-import.js';
+import { parseCoordinate } from '../src/ui/position-picker.js';
 
 describe('search state in the URL', () => {
   it('reads what it writes', () => {

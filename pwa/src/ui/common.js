@@ -66,6 +66,17 @@ export function sourceNote(source) {
   return null;
 }
 
+/** A compact button whose verb (« Modifier ») screen readers hear with what it acts on (` ${context}`). */
+export function actionButton(label, iconName, className, context) {
+  return h(
+    'button',
+    { type: 'button', class: `button ${className} button-compact` },
+    icon(iconName),
+    h('span', {}, label),
+    h('span', { class: 'visually-hidden' }, ` ${context}`),
+  );
+}
+
 /** Placeholder cards while a list loads: hidden from assistive technology, which gets `label`. */
 export function skeletonList(count = 3, label = 'Chargement…') {
   return h(
@@ -90,14 +101,16 @@ export function errorBlock(error, retry) {
     'div',
     { class: 'error-block' },
     h('p', { class: 'form-error', role: 'alert' }, error.message ?? String(error)),
-    retry
-      ? h(
-          'button',
-          { type: 'button', class: 'button button-secondary', onclick: retry },
-          icon('refresh'),
-          h('span', {}, 'Réessayer'),
-        )
-      : null,
+    retry ? retryButton(retry) : null,
+  );
+}
+
+export function retryButton(retry) {
+  return h(
+    'button',
+    { type: 'button', class: 'button button-secondary', onclick: retry },
+    icon('refresh'),
+    h('span', {}, 'Réessayer'),
   );
 }
 
@@ -115,6 +128,25 @@ export function emptyState({ title, text, actions = [], level = 2 }) {
   );
 }
 
+/**
+ * Shows `dialog` as a modal; Escape calls `onCancel`. The returned `close()` removes the dialog and gives
+ * focus back to where it was.
+ */
+export function openModal(dialog, { onCancel }) {
+  const returnFocus = document.activeElement;
+  dialog.addEventListener('cancel', (event) => {
+    event.preventDefault();
+    onCancel();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  return () => {
+    dialog.close();
+    dialog.remove();
+    if (returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus();
+  };
+}
+
 let dialogs = 0;
 
 /** A modal confirmation; resolves true when confirmed. Escape and « Annuler » resolve false. */
@@ -122,7 +154,6 @@ export function confirmDialog({ title, message, confirmLabel, danger = true }) {
   dialogs += 1;
   const titleId = `confirm-title-${dialogs}`;
   const textId = `confirm-text-${dialogs}`;
-  const returnFocus = document.activeElement;
   return new Promise((resolve) => {
     const confirm = h(
       'button',
@@ -137,61 +168,13 @@ export function confirmDialog({ title, message, confirmLabel, danger = true }) {
       h('p', { id: textId }, message),
       h('div', { class: 'dialog-actions' }, confirm, cancel),
     );
-    const close = (answer) => {
-      dialog.close();
-      dialog.remove();
-      if (returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus();
-      resolve(answer);
+    const answer = (confirmed) => {
+      close();
+      resolve(confirmed);
     };
-    confirm.addEventListener('click', () => close(true));
-    cancel.addEventListener('click', () => close(false));
-    dialog.addEventListener('cancel', (event) => {
-      event.preventDefault();
-      close(false);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
+    const close = openModal(dialog, { onCancel: () => answer(false) });
+    confirm.addEventListener('click', () => answer(true));
+    cancel.addEventListener('click', () => answer(false));
     cancel.focus();
   });
-}
-
-/** A select with a label; `options` is a list of [value, label]. */
-export function selectField({ id, label, options, value = '', hint, required = false }) {
-  const hintId = hint ? `${id}-hint` : null;
-  const errorId = `${id}-error`;
-  const select = h(
-    'select',
-    { id, 'name': id, 'aria-describedby': hintId, required },
-    options.map(([optionValue, optionLabel]) =>
-      h('option', { value: optionValue, selected: optionValue === value }, optionLabel),
-    ),
-  );
-  const errorText = h('span');
-  const error = h(
-    'p',
-    { id: errorId, class: 'field-error', hidden: true },
-    icon('alert', 'icon icon-small'),
-    errorText,
-  );
-  const wrapper = h(
-    'div',
-    { class: 'field' },
-    h('label', { for: id }, label),
-    hint ? h('p', { id: hintId, class: 'hint' }, hint) : null,
-    select,
-    error,
-  );
-  return {
-    input: select,
-    wrapper,
-    setError(message) {
-      errorText.textContent = message ?? '';
-      error.hidden = !message;
-      if (message) select.setAttribute('aria-invalid', 'true');
-      else select.removeAttribute('aria-invalid');
-      const describedBy = [hintId, message ? errorId : null].filter(Boolean).join(' ');
-      if (describedBy) select.setAttribute('aria-describedby', describedBy);
-      else select.removeAttribute('aria-describedby');
-    },
-  };
 }

@@ -2,7 +2,13 @@
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
 import { centsToInput, parseEuros } from '../format.js';
-import { handleSubmit, textField } from './forms.js';
+import { openModal } from './common.js';
+import { radioGroup, submitForm, textField } from './forms.js';
+
+const KINDS = [
+  ['product', 'Produit'],
+  ['service', 'Service'],
+];
 
 let opened = 0;
 
@@ -11,23 +17,16 @@ export function itemDialog({ item = null, save }) {
   opened += 1;
   const prefix = `item-${opened}`;
   const titleId = `${prefix}-title`;
-  const returnFocus = document.activeElement;
   return new Promise((resolve) => {
-    const kinds = [
-      ['product', 'Produit'],
-      ['service', 'Service'],
-    ].map(([value, label]) => {
-      const input = h('input', {
-        type: 'radio',
-        id: `${prefix}-kind-${value}`,
-        name: `${prefix}-kind`,
-        value,
-        checked: (item?.kind ?? 'product') === value,
-      });
-      return {
-        input,
-        element: h('span', { class: 'segmented-option' }, input, h('label', { for: input.id }, label)),
-      };
+    let kind = item?.kind ?? 'product';
+    const kinds = radioGroup({
+      name: `${prefix}-kind`,
+      legend: 'Type',
+      options: KINDS,
+      value: kind,
+      onChange: (value) => {
+        kind = value;
+      },
     });
     const name = textField({
       id: `${prefix}-name`,
@@ -44,8 +43,8 @@ export function itemDialog({ item = null, save }) {
       required: false,
       rows: '3',
       maxlength: '2000',
+      value: item?.description ?? '',
     });
-    description.input.value = item?.description ?? '';
     const category = textField({
       id: `${prefix}-category`,
       name: 'category',
@@ -70,56 +69,21 @@ export function itemDialog({ item = null, save }) {
       id: `${prefix}-stock`,
       checked: item ? item.in_stock : true,
     });
-    const alert = h('div', { class: 'form-error', role: 'alert' });
-    const submit = h(
-      'button',
-      { type: 'submit', class: 'button button-primary' },
-      item ? 'Enregistrer l’article' : 'Ajouter l’article',
-    );
     const cancel = h('button', { type: 'button', class: 'button button-secondary' }, 'Annuler');
-    const form = h(
-      'form',
-      { novalidate: true, method: 'dialog' },
-      alert,
-      h(
-        'fieldset',
-        { class: 'segmented' },
-        h('legend', {}, 'Type'),
-        h(
-          'div',
-          { class: 'segmented-options' },
-          kinds.map((kind) => kind.element),
-        ),
-      ),
-      name.wrapper,
-      description.wrapper,
-      category.wrapper,
-      price.wrapper,
-      h('div', { class: 'check' }, inStock, h('label', { for: inStock.id }, 'En stock')),
-      h('div', { class: 'dialog-actions' }, submit, cancel),
-    );
-    const dialog = h(
-      'dialog',
-      { 'class': 'app-dialog', 'aria-labelledby': titleId },
-      h('h2', { id: titleId }, item ? 'Modifier l’article' : 'Ajouter un article'),
-      form,
-    );
-    const close = (saved) => {
-      dialog.close();
-      dialog.remove();
-      if (returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus();
-      resolve(saved);
-    };
-    cancel.addEventListener('click', () => close(null));
-    dialog.addEventListener('cancel', (event) => {
-      event.preventDefault();
-      close(null);
-    });
-    handleSubmit(form, {
+    const { form } = submitForm({
+      attributes: { method: 'dialog' },
       fields: [name, description, category, price],
-      alert,
-      submit,
+      content: [
+        kinds,
+        name.wrapper,
+        description.wrapper,
+        category.wrapper,
+        price.wrapper,
+        h('div', { class: 'check' }, inStock, h('label', { for: inStock.id }, 'En stock')),
+      ],
+      submitLabel: item ? 'Enregistrer l’article' : 'Ajouter l’article',
       busyLabel: 'Enregistrement…',
+      actions: (submit) => h('div', { class: 'dialog-actions' }, submit, cancel),
       action: async (values) => {
         const cents = parseEuros(values.price_cents);
         if (!values.name.trim() || Number.isNaN(cents)) {
@@ -132,18 +96,28 @@ export function itemDialog({ item = null, save }) {
           });
         }
         const saved = await save({
-          kind: kinds.find((kind) => kind.input.checked)?.input.value ?? 'product',
+          kind,
           name: values.name.trim(),
           description: values.description.trim() || null,
           category: values.category.trim() || null,
           price_cents: cents,
           in_stock: inStock.checked,
         });
-        close(saved);
+        answer(saved);
       },
     });
-    document.body.append(dialog);
-    dialog.showModal();
+    const dialog = h(
+      'dialog',
+      { 'class': 'app-dialog', 'aria-labelledby': titleId },
+      h('h2', { id: titleId }, item ? 'Modifier l’article' : 'Ajouter un article'),
+      form,
+    );
+    const answer = (saved) => {
+      close();
+      resolve(saved);
+    };
+    const close = openModal(dialog, { onCancel: () => answer(null) });
+    cancel.addEventListener('click', () => answer(null));
     name.input.focus();
   });
 }

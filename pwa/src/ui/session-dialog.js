@@ -1,6 +1,7 @@
 import { h } from '../dom.js';
 import { formatCountdown } from '../format.js';
 import { icon } from '../icons.js';
+import { openModal } from './common.js';
 
 /**
  * WCAG 2.2.1: warns before the refresh token's idle lifetime runs out and lets
@@ -10,7 +11,6 @@ export function setupSessionDialog(auth) {
   let open = null;
 
   function show(warning) {
-    const returnFocus = document.activeElement;
     const countdown = h('strong', { class: 'countdown' });
     const alert = h('p', { 'class': 'form-error', 'role': 'alert' });
     const stay = h('button', { type: 'button', class: 'button button-primary' }, 'Rester connecté');
@@ -62,20 +62,12 @@ export function setupSessionDialog(auth) {
     };
     stay.addEventListener('click', () => act(() => auth.stayConnected()));
     leave.addEventListener('click', () => act(() => auth.signOut()));
-    dialog.addEventListener('cancel', (event) => {
-      event.preventDefault();
-      act(() => auth.stayConnected());
-    });
-
-    document.body.append(dialog);
-    dialog.showModal();
+    const close = openModal(dialog, { onCancel: () => act(() => auth.stayConnected()) });
     stay.focus();
     open = {
       close() {
         clearInterval(ticker);
-        dialog.close();
-        dialog.remove();
-        if (returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus();
+        close();
       },
     };
   }

@@ -1,11 +1,11 @@
 // Administration: the city approves new shops and claims on imported ones.
-import { queryString } from '../api.js';
-import { h, setChildren } from '../dom.js';
-import { formatLongDate } from '../format.js';
-import { icon } from '../icons.js';
-import { loadCategories } from '../reference-data.js';
-import { emptyState, errorBlock, skeletonList, sourceNote } from '../ui/common.js';
-import { statusLine, whenSignedIn } from '../ui/signed-in.js';
+import { queryString } from '../../api.js';
+import { h, setChildren } from '../../dom.js';
+import { formatLongDate } from '../../format.js';
+import { loadCategories } from '../../reference-data.js';
+import { actionButton, emptyState, errorBlock, skeletonList, sourceNote } from '../../ui/common.js';
+import { pageFrame } from '../../ui/page.js';
+import { statusLine, whenSignedIn } from '../../ui/signed-in.js';
 
 const PAGE = 20;
 
@@ -83,13 +83,21 @@ function decisionList({ api, auth, id, title, endpoint, emptyTitle, emptyText, c
   };
 }
 
-function actionButton(label, iconName, className, context) {
+/** A card named after the shop, linked to its public page, with its trade and address, then `details`. */
+function shopArticle(titleId, shop, categories, ...details) {
   return h(
-    'button',
-    { type: 'button', class: `button ${className} button-compact` },
-    icon(iconName),
-    h('span', {}, label),
-    h('span', { class: 'visually-hidden' }, ` ${context}`),
+    'article',
+    { 'class': 'card', 'aria-labelledby': titleId },
+    h(
+      'h3',
+      { id: titleId, class: 'result-name' },
+      h('a', { href: `/boutique/${encodeURIComponent(shop.id)}` }, shop.name),
+    ),
+    shop.category
+      ? h('p', { class: 'result-meta' }, shop.category_label ?? categories.get(shop.category) ?? shop.category)
+      : null,
+    h('p', { class: 'result-address' }, shop.address),
+    details,
   );
 }
 
@@ -106,16 +114,10 @@ function shopCard(shop, decide, categories) {
   suspend.addEventListener('click', () =>
     decide(suspend, `/admin/shops/${encodeURIComponent(shop.id)}/suspend`, `« ${shop.name} » est suspendu.`),
   );
-  return h(
-    'article',
-    { 'class': 'card', 'aria-labelledby': `pending-${shop.id}` },
-    h(
-      'h3',
-      { id: `pending-${shop.id}`, class: 'result-name' },
-      h('a', { href: `/boutique/${encodeURIComponent(shop.id)}` }, shop.name),
-    ),
-    h('p', { class: 'result-meta' }, shop.category_label ?? categories.get(shop.category) ?? shop.category),
-    h('p', { class: 'result-address' }, shop.address),
+  return shopArticle(
+    `pending-${shop.id}`,
+    shop,
+    categories,
     sourceNote(shop.source),
     h('p', { class: 'hint' }, `Inscrit le ${formatLongDate(new Date(shop.created_at))}`),
     h('div', { class: 'button-row' }, approve, suspend),
@@ -140,22 +142,10 @@ function claimCard(claim, decide, categories) {
       `Demande pour « ${shop.name} » refusée.`,
     ),
   );
-  return h(
-    'article',
-    { 'class': 'card', 'aria-labelledby': `claim-${claim.id}` },
-    h(
-      'h3',
-      { id: `claim-${claim.id}`, class: 'result-name' },
-      h('a', { href: `/boutique/${encodeURIComponent(shop.id)}` }, shop.name),
-    ),
-    shop.category
-      ? h(
-          'p',
-          { class: 'result-meta' },
-          shop.category_label ?? categories.get(shop.category) ?? shop.category,
-        )
-      : null,
-    h('p', { class: 'result-address' }, shop.address),
+  return shopArticle(
+    `claim-${claim.id}`,
+    shop,
+    categories,
     h('p', {}, claim.message ? `Message : « ${claim.message} »` : 'Sans message.'),
     h('p', { class: 'hint' }, `Demande du ${formatLongDate(new Date(claim.created_at))}`),
     h('div', { class: 'button-row' }, approve, reject),
@@ -167,8 +157,7 @@ export function adminScreen({ api, auth }) {
     path: '/admin',
     title: 'Administration',
     mount(outlet) {
-      const body = h('div', { class: 'stack' });
-      outlet.append(h('h1', { tabindex: '-1' }, 'Administration'), body);
+      const { body } = pageFrame(outlet, { title: 'Administration' });
       return whenSignedIn(auth, body, {
         signedOutText: 'Connectez-vous avec un compte de la ville pour accéder à l’administration.',
         render(user) {

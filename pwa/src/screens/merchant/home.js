@@ -1,25 +1,20 @@
 // Espace commerçant: the shops I manage, and how to add or claim one.
-import { h, setChildren } from '../dom.js';
-import { icon } from '../icons.js';
-import { loadCategories } from '../reference-data.js';
-import { emptyState, errorBlock, shopStatusBadge, skeletonList } from '../ui/common.js';
-import { whenSignedIn } from '../ui/signed-in.js';
+import { h, setChildren } from '../../dom.js';
+import { icon } from '../../icons.js';
+import { loadCategories } from '../../reference-data.js';
+import { emptyState, errorBlock, shopStatusBadge, skeletonList } from '../../ui/common.js';
+import { pageFrame } from '../../ui/page.js';
+import { whenSignedIn } from '../../ui/signed-in.js';
 
 export function merchantHomeScreen({ api, auth }) {
   return {
     path: '/commerce',
     title: 'Espace commerçant',
     mount(outlet) {
-      const body = h('div', { class: 'stack' });
-      outlet.append(
-        h('h1', { tabindex: '-1' }, 'Espace commerçant'),
-        h(
-          'p',
-          { class: 'lead' },
-          'Inscrivez votre commerce, tenez à jour ses horaires et son catalogue : les habitants le trouveront dans la recherche.',
-        ),
-        body,
-      );
+      const { body } = pageFrame(outlet, {
+        title: 'Espace commerçant',
+        lead: 'Inscrivez votre commerce, tenez à jour ses horaires et son catalogue : les habitants le trouveront dans la recherche.',
+      });
       return whenSignedIn(auth, body, {
         signedOutText: 'Connectez-vous pour inscrire ou gérer votre commerce.',
         render(user) {

@@ -1,4 +1,4 @@
-import { placeholderScreen } from './placeholder.js';
+import { placeholderScreen } from '../placeholder.js';
 
 export default placeholderScreen({
   path: '/offres',

@@ -1,5 +1,5 @@
-import { h } from '../dom.js';
-import { placeholderScreen } from './placeholder.js';
+import { h } from '../../dom.js';
+import { placeholderScreen } from '../placeholder.js';
 
 export default placeholderScreen({
   path: '/carte',

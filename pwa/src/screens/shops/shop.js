@@ -1,10 +1,12 @@
 // Fiche boutique: what a shop is, when it opens, what it sells, how to get there.
-import { queryString } from '../api.js';
-import { h, setChildren } from '../dom.js';
-import { dayHoursText, formatDayLabel, formatPrice } from '../format.js';
-import { icon } from '../icons.js';
-import { emptyState, errorBlock, openingBadge, skeletonList, sourceNote } from '../ui/common.js';
-import { handleSubmit, textField } from '../ui/forms.js';
+import { queryString } from '../../api.js';
+import { h, setChildren } from '../../dom.js';
+import { dayHoursText, formatDayLabel } from '../../format.js';
+import { icon } from '../../icons.js';
+import { emptyState, errorBlock, openingBadge, skeletonList, sourceNote } from '../../ui/common.js';
+import { itemRow } from '../../ui/item-row.js';
+import { pageFrame } from '../../ui/page.js';
+import { claimSection } from './claim.js';
 
 const ITEMS_PAGE = 12;
 
@@ -53,130 +55,22 @@ function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function itemRow(item) {
-  return h(
-    'li',
-    { class: `item-row${item.in_stock ? '' : ' is-out'}` },
-    h(
-      'div',
-      { class: 'item-main' },
-      h('span', { class: 'item-name' }, item.name),
-      item.description ? h('span', { class: 'item-description' }, item.description) : null,
-      item.category ? h('span', { class: 'item-category' }, item.category) : null,
-    ),
-    h(
-      'div',
-      { class: 'item-side' },
-      h(
-        'span',
-        { class: 'price' },
-        item.price_cents === null ? 'Prix non indiqué' : formatPrice(item.price_cents),
-      ),
-      h(
-        'span',
-        { class: item.in_stock ? 'stock-in' : 'stock-out' },
-        item.in_stock ? 'En stock' : 'En rupture',
-      ),
-    ),
-  );
-}
-
-function claimSection({ api, shop, auth }) {
-  const section = h(
-    'section',
-    { 'class': 'card', 'aria-labelledby': 'claim-title' },
-    h('h2', { id: 'claim-title' }, 'Vous tenez ce commerce ?'),
-  );
-  const render = (authState) => {
-    setChildren(section, section.firstChild);
-    if (authState.status !== 'signed-in') {
-      section.append(
-        h(
-          'p',
-          {},
-          'Connectez-vous pour réclamer ce commerce : la ville vérifiera votre demande, puis vous pourrez gérer sa fiche et son catalogue.',
-        ),
-        h('a', { class: 'button button-secondary', href: '/compte' }, 'Se connecter'),
-      );
-      return;
-    }
-    const message = textField({
-      id: 'claim-message',
-      name: 'message',
-      label: 'Message pour la ville (facultatif)',
-      hint: 'Par exemple votre numéro SIRET ou votre fonction dans le commerce.',
-      multiline: true,
-      required: false,
-      rows: '3',
-      maxlength: '1000',
-    });
-    const alert = h('div', { class: 'form-error', role: 'alert' });
-    const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Réclamer ce commerce');
-    const form = h(
-      'form',
-      { 'novalidate': true, 'aria-labelledby': 'claim-title' },
-      alert,
-      message.wrapper,
-      submit,
-    );
-    handleSubmit(form, {
-      fields: [message],
-      alert,
-      submit,
-      busyLabel: 'Envoi…',
-      action: async (values) => {
-        await api.authed(`/shops/${encodeURIComponent(shop.id)}/claims`, {
-          method: 'POST',
-          body: { message: values.message.trim() || null },
-        });
-        const done = h(
-          'p',
-          { class: 'notice', role: 'status', tabindex: '-1' },
-          'Votre demande est envoyée. La ville la vérifiera et vous pourrez ensuite gérer ce commerce depuis votre espace commerçant.',
-        );
-        form.replaceWith(done);
-        done.focus();
-      },
-    });
-    section.append(
-      h(
-        'p',
-        {},
-        'Ce commerce n’a pas encore de commerçant dans l’application. Demandez à le gérer : la ville vérifiera votre demande.',
-      ),
-      form,
-    );
-  };
-  render(auth.state);
-  let lastStatus = auth.state.status;
-  const unsubscribe = auth.subscribe((authState) => {
-    if (authState.status === lastStatus) return;
-    lastStatus = authState.status;
-    render(authState);
-  });
-  return { section, unsubscribe };
-}
-
 export function shopScreen({ api, auth }) {
   return {
     path: /^\/boutique\/(?<id>[^/]+)$/,
     title: 'Commerce',
     mount(outlet, { params, setTitle }) {
-      const heading = h('h1', { tabindex: '-1' }, 'Commerce');
-      const body = h(
-        'div',
-        { 'class': 'stack', 'aria-busy': 'true' },
-        skeletonList(2, 'Chargement du commerce…'),
-      );
-      const back = h('a', { class: 'back-link', href: '/' }, '← Retour à la recherche');
-      back.addEventListener('click', (event) => {
+      const { backLink, heading, body } = pageFrame(outlet, {
+        title: 'Commerce',
+        back: { href: '/', label: '← Retour à la recherche' },
+      });
+      backLink.addEventListener('click', (event) => {
         // Back to the search as it was (query, filters, scroll), when the person came from it.
         if (window.history.length > 1 && document.referrer.startsWith(window.location.origin)) {
           event.preventDefault();
           window.history.back();
         }
       });
-      outlet.append(back, heading, body);
       const cleanups = [];
       let unmounted = false;
 
@@ -295,7 +189,7 @@ export function shopScreen({ api, auth }) {
             );
             if (unmounted) return;
             const first = items.childElementCount;
-            items.append(...page.results.map(itemRow));
+            items.append(...page.results.map((item) => itemRow(item)));
             itemsArea.removeAttribute('aria-busy');
             if (!items.childElementCount) {
               setChildren(

@@ -1,10 +1,12 @@
 // Réclamer un commerce: find an imported shop by its name and ask the city to manage it.
-import { isAbort, queryString } from '../api.js';
-import { h, setChildren } from '../dom.js';
-import { formatResultCount } from '../format.js';
-import { loadCategories } from '../reference-data.js';
-import { emptyState, errorBlock, skeletonList } from '../ui/common.js';
-import { whenSignedIn } from '../ui/signed-in.js';
+import { isAbort, queryString } from '../../api.js';
+import { h, setChildren } from '../../dom.js';
+import { formatResultCount } from '../../format.js';
+import { loadCategories } from '../../reference-data.js';
+import { emptyState, errorBlock, skeletonList } from '../../ui/common.js';
+import { searchInput } from '../../ui/forms.js';
+import { pageFrame } from '../../ui/page.js';
+import { whenSignedIn } from '../../ui/signed-in.js';
 
 const DEBOUNCE_MS = 300;
 const LIMIT = 10;
@@ -14,31 +16,18 @@ export function merchantClaimScreen({ api, auth }) {
     path: '/commerce/reclamer',
     title: 'Réclamer un commerce',
     mount(outlet) {
-      const body = h('div', { class: 'stack' });
-      outlet.append(
-        h('a', { class: 'back-link', href: '/commerce' }, '← Espace commerçant'),
-        h('h1', { tabindex: '-1' }, 'Réclamer un commerce'),
-        h(
-          'p',
-          { class: 'lead' },
-          'Les commerces importés d’OpenStreetMap n’ont pas encore de commerçant. Trouvez le vôtre et demandez à le gérer : la ville vérifiera votre demande.',
-        ),
-        body,
-      );
+      const { body } = pageFrame(outlet, {
+        title: 'Réclamer un commerce',
+        back: { href: '/commerce', label: '← Espace commerçant' },
+        lead: 'Les commerces importés d’OpenStreetMap n’ont pas encore de commerçant. Trouvez le vôtre et demandez à le gérer : la ville vérifiera votre demande.',
+      });
       return whenSignedIn(auth, body, {
         signedOutText: 'Connectez-vous pour réclamer votre commerce.',
         render() {
           let controller = null;
           let timer = null;
           let unmounted = false;
-          const input = h('input', {
-            'id': 'claim-q',
-            'type': 'search',
-            'autocomplete': 'off',
-            'enterkeyhint': 'search',
-            'maxlength': '200',
-            'aria-describedby': 'claim-q-hint',
-          });
+          const input = searchInput({ id: 'claim-q' });
           const form = h(
             'form',
             { 'role': 'search', 'class': 'search-form', 'aria-label': 'Chercher votre commerce' },

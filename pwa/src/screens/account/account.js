@@ -1,51 +1,45 @@
-import { h, setChildren } from '../dom.js';
-import { formatLongDate } from '../format.js';
-import { icon } from '../icons.js';
-import { roleLabels } from '../roles.js';
-import { handleSubmit, showPasswordToggle, textField } from '../ui/forms.js';
+// Compte: sign in or register; signed in, the profile and the spaces the person may enter.
+import { h, setChildren } from '../../dom.js';
+import { formatLongDate } from '../../format.js';
+import { icon } from '../../icons.js';
+import { roleLabels } from '../../roles.js';
+import { retryButton } from '../../ui/common.js';
+import { showPasswordToggle, submitForm, textField } from '../../ui/forms.js';
+import { pageFrame } from '../../ui/page.js';
 
 const TABS = [
   { id: 'signin', label: 'Se connecter' },
   { id: 'register', label: 'Créer un compte' },
 ];
 
-function signInForm(auth) {
-  const email = textField({
-    id: 'signin-email',
+function emailField(id, autocomplete) {
+  return textField({
+    id,
     name: 'email',
     label: 'Adresse e-mail',
     type: 'email',
-    autocomplete: 'username',
+    autocomplete,
     inputmode: 'email',
     autocapitalize: 'none',
     spellcheck: 'false',
   });
-  const password = textField({
-    id: 'signin-password',
-    name: 'password',
-    label: 'Mot de passe',
-    type: 'password',
-    autocomplete: 'current-password',
-  });
-  const alert = h('div', { 'class': 'form-error', 'role': 'alert' });
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Se connecter');
-  const form = h(
-    'form',
-    { 'novalidate': true, 'aria-label': 'Se connecter' },
-    alert,
-    email.wrapper,
-    password.wrapper,
-    showPasswordToggle(password),
-    submit,
-  );
-  handleSubmit(form, {
+}
+
+function passwordField(id, autocomplete, attributes = {}) {
+  return textField({ id, name: 'password', label: 'Mot de passe', type: 'password', autocomplete, ...attributes });
+}
+
+function signInForm(auth) {
+  const email = emailField('signin-email', 'username');
+  const password = passwordField('signin-password', 'current-password');
+  return submitForm({
+    attributes: { 'aria-label': 'Se connecter' },
     fields: [email, password],
-    alert,
-    submit,
+    content: [email.wrapper, password.wrapper, showPasswordToggle(password)],
+    submitLabel: 'Se connecter',
     busyLabel: 'Connexion…',
     action: (values) => auth.signIn(values.email.trim(), values.password),
-  });
-  return form;
+  }).form;
 }
 
 function registerForm(auth) {
@@ -56,41 +50,16 @@ function registerForm(auth) {
     autocomplete: 'nickname',
     hint: 'Le nom que verront les commerçants, par exemple votre prénom.',
   });
-  const email = textField({
-    id: 'register-email',
-    name: 'email',
-    label: 'Adresse e-mail',
-    type: 'email',
-    autocomplete: 'email',
-    inputmode: 'email',
-    autocapitalize: 'none',
-    spellcheck: 'false',
-  });
-  const password = textField({
-    id: 'register-password',
-    name: 'password',
-    label: 'Mot de passe',
-    type: 'password',
-    autocomplete: 'new-password',
+  const email = emailField('register-email', 'email');
+  const password = passwordField('register-password', 'new-password', {
     hint: '10 caractères minimum',
     minlength: '10',
   });
-  const alert = h('div', { 'class': 'form-error', 'role': 'alert' });
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Créer mon compte');
-  const form = h(
-    'form',
-    { 'novalidate': true, 'aria-label': 'Créer un compte' },
-    alert,
-    displayName.wrapper,
-    email.wrapper,
-    password.wrapper,
-    showPasswordToggle(password),
-    submit,
-  );
-  handleSubmit(form, {
+  return submitForm({
+    attributes: { 'aria-label': 'Créer un compte' },
     fields: [displayName, email, password],
-    alert,
-    submit,
+    content: [displayName.wrapper, email.wrapper, password.wrapper, showPasswordToggle(password)],
+    submitLabel: 'Créer mon compte',
     busyLabel: 'Création du compte…',
     action: (values) =>
       auth.register({
@@ -98,8 +67,7 @@ function registerForm(auth) {
         email: values.email.trim(),
         password: values.password,
       }),
-  });
-  return form;
+  }).form;
 }
 
 function signedOutView(auth, state, view) {
@@ -228,20 +196,13 @@ function spacesView(user) {
 }
 
 function unavailableView(auth, state) {
-  const retry = h(
-    'button',
-    { type: 'button', class: 'button button-secondary' },
-    icon('refresh'),
-    h('span', {}, 'Réessayer'),
-  );
-  retry.addEventListener('click', () => auth.start());
   return h(
     'section',
     { 'class': 'card', 'aria-labelledby': 'unavailable-title' },
     h('h2', { id: 'unavailable-title' }, 'Session non vérifiée'),
     h('p', {}, state.error ?? ''),
     h('p', {}, 'Votre session sera rétablie dès que le service répondra à nouveau.'),
-    retry,
+    retryButton(() => auth.start()),
   );
 }
 
@@ -263,9 +224,7 @@ export function accountScreen({ auth, announce }) {
     path: '/compte',
     title: 'Compte',
     mount(outlet) {
-      const heading = h('h1', { tabindex: '-1' }, 'Compte');
-      const body = h('div', { class: 'stack' });
-      outlet.append(heading, body);
+      const { heading, body } = pageFrame(outlet, { title: 'Compte' });
       let renderedKey = null;
       let renderedStatus = null;
       const render = (state) => {

@@ -1,0 +1,125 @@
+// The filters: « Ouvert maintenant » always in view; category, kind, distance and order in a fold.
+import { h, setChildren } from '../../dom.js';
+import { icon } from '../../icons.js';
+import { radioGroup } from '../../ui/forms.js';
+import { DEFAULT_RADIUS, RADII } from './state.js';
+
+const KINDS = [
+  ['', 'Tout'],
+  ['product', 'Produits'],
+  ['service', 'Services'],
+];
+const SORTS = [
+  ['relevance', 'Pertinence'],
+  ['distance', 'Distance'],
+];
+
+/** Changes the filters in `state` and calls `onChange()`; `render()` again when categories or the position change. */
+export function filterRow(state, { onChange }) {
+  const openNow = h('input', {
+    type: 'checkbox',
+    id: 'filter-open',
+    checked: state.openNow,
+    onchange: () => {
+      state.openNow = openNow.checked;
+      onChange();
+    },
+  });
+  const filterCount = h('span', { class: 'filter-count' });
+  const filterBody = h('div', { class: 'filters-body' });
+  const element = h(
+    'div',
+    { class: 'filter-row' },
+    h('div', { class: 'check check-card' }, openNow, h('label', { for: 'filter-open' }, 'Ouvert maintenant')),
+    h(
+      'details',
+      { class: 'filters', open: Boolean(state.category || state.kind) },
+      h('summary', {}, icon('sliders'), h('span', {}, 'Filtres'), filterCount),
+      filterBody,
+    ),
+  );
+
+  const set = (name, value) => {
+    state[name] = value;
+    render();
+    onChange();
+  };
+
+  function selectFilter({ id, label, name, read = String, options }) {
+    const select = h('select', { id, onchange: () => set(name, read(select.value)) }, options);
+    return h('div', { class: 'field' }, h('label', { for: id }, label), select);
+  }
+
+  function render() {
+    const active = [
+      state.category,
+      state.kind,
+      state.near && state.radius !== DEFAULT_RADIUS,
+      state.near && state.sort === 'distance',
+    ].filter(Boolean).length;
+    filterCount.textContent = active ? ` · ${active} actif${active > 1 ? 's' : ''}` : '';
+    const parts = [
+      selectFilter({
+        id: 'filter-category',
+        label: 'Catégorie',
+        name: 'category',
+        options: [
+          h('option', { value: '' }, 'Toutes les catégories'),
+          ...[...state.categories].map(([slug, label]) =>
+            h('option', { value: slug, selected: slug === state.category }, label),
+          ),
+        ],
+      }),
+      radioGroup({
+        name: 'filter-kind',
+        legend: 'Articles',
+        options: KINDS,
+        value: state.kind,
+        onChange: (value) => set('kind', value),
+      }),
+    ];
+    if (state.origin) {
+      parts.push(
+        selectFilter({
+          id: 'filter-radius',
+          label: 'Distance maximale',
+          name: 'radius',
+          read: Number,
+          options: RADII.map(([value, label]) => h('option', { value, selected: value === state.radius }, label)),
+        }),
+        radioGroup({
+          name: 'filter-sort',
+          legend: 'Trier par',
+          options: SORTS,
+          value: state.sort,
+          onChange: (value) => set('sort', value),
+        }),
+      );
+    } else {
+      parts.push(
+        h(
+          'p',
+          { class: 'hint' },
+          'Utilisez votre position pour filtrer par distance et trier du plus proche au plus loin.',
+        ),
+      );
+    }
+    // Keep focus where it was when the filters are redrawn.
+    const focusedId = filterBody.contains(document.activeElement) ? document.activeElement.id : null;
+    setChildren(filterBody, ...parts);
+    if (focusedId) document.getElementById(focusedId)?.focus();
+  }
+
+  /** Back to no filter at all (the position and the order stay). */
+  function clear() {
+    state.openNow = false;
+    openNow.checked = false;
+    state.category = '';
+    state.kind = '';
+    state.radius = DEFAULT_RADIUS;
+    render();
+  }
+
+  render();
+  return { element, render, clear };
+}

@@ -1,0 +1,38 @@
+// One item of a catalogue, as the public shop page and the merchant's catalogue both show it.
+import { h } from '../dom.js';
+import { formatPrice } from '../format.js';
+
+/**
+ * Name and details on one side, price and stock on the other. The public page adds the description;
+ * the merchant sees the kind beside the shelf and gets `actions` (edit, delete).
+ */
+export function itemRow(item, { withDescription = true, withKind = false, actions = null } = {}) {
+  const kind = item.kind === 'service' ? 'Service' : 'Produit';
+  const category = [withKind ? kind : null, item.category].filter(Boolean).join(' · ');
+  return h(
+    'li',
+    { class: `item-row${item.in_stock ? '' : ' is-out'}` },
+    h(
+      'div',
+      { class: 'item-main' },
+      h('span', { class: 'item-name' }, item.name),
+      withDescription && item.description ? h('span', { class: 'item-description' }, item.description) : null,
+      category ? h('span', { class: 'item-category' }, category) : null,
+    ),
+    h(
+      'div',
+      { class: 'item-side' },
+      h(
+        'span',
+        { class: 'price' },
+        item.price_cents === null ? 'Prix non indiqué' : formatPrice(item.price_cents),
+      ),
+      h(
+        'span',
+        { class: item.in_stock ? 'stock-in' : 'stock-out' },
+        item.in_stock ? 'En stock' : 'En rupture',
+      ),
+    ),
+    actions ? h('div', { class: 'item-actions' }, actions) : null,
+  );
+}
