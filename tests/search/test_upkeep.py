@@ -6,6 +6,8 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.auth.models import LoginAttempt
@@ -64,3 +66,12 @@ def test_a_shop_written_through_the_orm_is_found_at_once(session: Session) -> No
     session.flush()
     page = search(session.connection(), SearchParams(q="clercs"), utcnow())
     assert [r["shop"]["name"] for r in page.results] == ["Fleurs des Clercs"]
+
+
+def test_installed_on_postgresql_every_connection_gets_the_trigram_floor(
+    migrated_engine: Engine, backend: str
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("the floor is a pg_trgm setting")
+    with migrated_engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW pg_trgm.similarity_threshold").scalar() == "0.05"
