@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Depends
+import anyio
+import anyio.to_thread
+from fastapi import Depends, Request
 from sqlalchemy import (
     Column,
     Connection,
@@ -21,10 +23,11 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
 from api.config import get_settings
-from api.errors import AppError
+from api.errors import AppError, ServiceUnavailable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -35,6 +38,9 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_POOL_SIZE = 40
@@ -129,25 +135,158 @@ def get_engine() -> Engine:
 
 
 def transactional(session: Session) -> Iterator[Session]:
-    """Commit when the route succeeds, roll back when it raises (unless the error keeps changes)."""
+    """For a read session: end its transaction when the route is done."""
     try:
         yield session
         session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+WRITE_TURN_WAIT_S = 10.0
+WRITE_RETRY_AFTER_S = 2
+# PostgreSQL runs this many write transactions of one process at once; the pool keeps the rest of its
+# connections for reads, so that a queue of writers behind one row lock never starves /health or search.
+POSTGRES_WRITE_TURNS = 8
+POSTGRES_LOCK_TIMEOUT = "5s"
+_BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})  # lock_not_available, deadlock, serialization
+
+
+class Work(Protocol[T_co]):
+    """A unit of work: takes the transaction's session, like every service function (keyword-only)."""
+
+    def __call__(self, *, session: Session) -> T_co: ...
+
+
+def _busy() -> ServiceUnavailable:
+    return ServiceUnavailable(
+        "Le service enregistre beaucoup de modifications en ce moment. Réessayez dans quelques secondes : "
+        "rien n'a été enregistré.",
+        retry_after_s=WRITE_RETRY_AFTER_S,
+    )
+
+
+def _is_lock_wait(exc: OperationalError) -> bool:
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return "database is locked" in str(orig) or "database is busy" in str(orig)
+
+
+def run_in_transaction(session: Session, work: Work[T]) -> T:
+    """`work(session=session)`, then commit; roll back when it raises (unless the error keeps its changes)."""
+    try:
+        result = work(session=session)
+        session.commit()
+        return result
     except AppError as exc:
         if exc.keeps_changes:
             session.commit()
         else:
             session.rollback()
         raise
+    except OperationalError as exc:
+        session.rollback()
+        if _is_lock_wait(exc):
+            raise _busy() from exc
+        raise
     except BaseException:
         session.rollback()
         raise
 
 
-def get_session() -> Iterator[Session]:
-    """The request's session, for routes that write."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        yield from transactional(session)
+class WriteTurns:
+    """The process's write transactions, taken in arrival order; made inside the event loop that uses them.
+
+    A request waits for its turn in the event loop, holding neither a thread nor a connection, then runs its
+    whole transaction, from the first statement to the commit, in one call to a worker thread kept for
+    writers. So a transaction holding the write lock (SQLite) or a row lock (PostgreSQL) never waits for a
+    thread, and requests waiting for a lock never take the threads that reads and /health need.
+    """
+
+    def __init__(self, dialect: str) -> None:
+        capacity = 1 if dialect == "sqlite" else POSTGRES_WRITE_TURNS
+        self.dialect = dialect
+        self._turns = anyio.Semaphore(capacity)
+        self.threads = anyio.CapacityLimiter(capacity)
+
+    async def run(self, transaction: Callable[[], T]) -> T:
+        try:
+            with anyio.fail_after(WRITE_TURN_WAIT_S):
+                await self._turns.acquire()
+        except TimeoutError:
+            raise _busy() from None
+        try:
+            # Not cancellable: a client that goes away does not abandon a transaction half-way.
+            return await anyio.to_thread.run_sync(transaction, limiter=self.threads)
+        finally:
+            self._turns.release()
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Runs a route's writes as one unit of work: `await write(work)`, `work(session=...)` in one thread.
+
+    Everything that needs no lock (hashing a password, parsing a file) is done before, outside the turn.
+    """
+
+    turns: WriteTurns
+    open_session: Callable[[], AbstractContextManager[Session]]
+
+    async def __call__(self, work: Work[T]) -> T:
+        return await self.turns.run(partial(self._transaction, work))
+
+    def _transaction(self, work: Work[T]) -> T:
+        with self.open_session() as session:
+            if self.turns.dialect == "postgresql":
+                # A lock that cannot be had in time is a 503 to retry, not a request that hangs.
+                session.connection().exec_driver_sql(f"SET LOCAL lock_timeout = '{POSTGRES_LOCK_TIMEOUT}'")
+            return run_in_transaction(session, work)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Runs a short read in a worker thread with a session of its own, closed before the route goes on.
+
+    For an async route that reads, then waits (for a write turn, or on purpose): a ReadSessionDep would keep
+    its connection the whole time, and a queue of such requests would empty the pool.
+    """
+
+    open_session: Callable[[], AbstractContextManager[Session]]
+
+    async def __call__(self, work: Work[T], *, limiter: anyio.CapacityLimiter | None = None) -> T:
+        return await anyio.to_thread.run_sync(partial(self._read, work), limiter=limiter)
+
+    def _read(self, work: Work[T]) -> T:
+        with self.open_session() as session:
+            return run_in_transaction(session, work)
+
+
+def _read_session() -> Session:
+    return Session(_read_engine(), expire_on_commit=False)
+
+
+async def get_reader() -> Reader:
+    return Reader(open_session=_read_session)
+
+
+def _write_session() -> Session:
+    return Session(get_engine(), expire_on_commit=False)
+
+
+def write_turns(app_state: Any, dialect: str) -> WriteTurns:
+    """The app's turns, made on first use (inside its event loop)."""
+    turns: WriteTurns | None = getattr(app_state, "write_turns", None)
+    if turns is None:
+        turns = app_state.write_turns = WriteTurns(dialect)
+    return turns
+
+
+async def get_writer(request: Request) -> Writer:
+    """(async: resolved in the event loop, it takes no thread.)"""
+    turns = write_turns(request.app.state, get_engine().dialect.name)
+    return Writer(turns=turns, open_session=_write_session)
 
 
 @lru_cache
@@ -197,6 +336,7 @@ def _read_scope() -> ReadScope:
     return ReadScope(dialect=engine.dialect.name, open=partial(_read_connection, engine))
 
 
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+WriterDep = Annotated[Writer, Depends(get_writer)]
+ReaderDep = Annotated[Reader, Depends(get_reader)]
 ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 ReadScopeDep = Annotated[ReadScope, Depends(get_read_scope)]

@@ -90,8 +90,8 @@ class RateLimited(AppError):
     slug = "rate-limited"
     title = "Trop de tentatives"
 
-    def __init__(self, detail: str, *, retry_after_s: int) -> None:
-        super().__init__(detail, headers={"Retry-After": str(retry_after_s)})
+    def __init__(self, detail: str, *, retry_after_s: int, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(detail, headers={**(headers or {}), "Retry-After": str(retry_after_s)})
 
 
 class PayloadTooLarge(AppError):
@@ -110,6 +110,9 @@ class ServiceUnavailable(AppError):
     status = 503
     slug = "service-unavailable"
     title = "Service indisponible"
+
+    def __init__(self, detail: str, *, retry_after_s: int | None = None) -> None:
+        super().__init__(detail, headers={} if retry_after_s is None else {"Retry-After": str(retry_after_s)})
 
 
 def problem_response(

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio
 import fastapi_offline
+from anyio.lowlevel import RunVar
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -15,6 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -22,7 +25,7 @@ from api import geo, search
 from api.auth.routes import router as auth_router
 from api.catalog.routes import router as catalog_router
 from api.config import Settings, get_settings
-from api.db import ReadSessionDep, get_engine
+from api.db import ReaderDep, get_engine
 from api.errors import ServiceUnavailable, http_exception_problem, install_error_handlers
 from api.http import DOCS_PATH, RequestLogMiddleware, SecurityHeadersMiddleware
 from api.search import log as search_log
@@ -40,17 +43,35 @@ IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 health_router = APIRouter(tags=["service"])
 
 
+# /health has threads of its own: a load balancer's check must not queue behind the work it watches.
+_health_threads: RunVar[anyio.CapacityLimiter] = RunVar("health_threads")
+
+
+def _health_limiter() -> anyio.CapacityLimiter:
+    try:
+        return _health_threads.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(2)
+        _health_threads.set(limiter)
+        return limiter
+
+
+def _database_answers(*, session: Session) -> str:
+    session.connection().execute(text("SELECT 1"))
+    return session.get_bind().dialect.name
+
+
 @health_router.get("/health")
-def health(session: ReadSessionDep) -> dict[str, str]:
+async def health(read: ReaderDep) -> dict[str, str]:
     """Liveness and database reachability."""
     try:
-        session.connection().execute(text("SELECT 1"))
+        dialect = await read(_database_answers, limiter=_health_limiter())
     except SQLAlchemyError:
         logger.exception("health check: database unreachable")
         raise ServiceUnavailable(
             "La base de données est injoignable. Réessayez dans quelques instants."
         ) from None
-    return {"status": "ok", "database": session.get_bind().dialect.name, "version": VERSION}
+    return {"status": "ok", "database": dialect, "version": VERSION}
 
 
 @health_router.get("/config")

@@ -3,10 +3,11 @@
 import os
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
@@ -16,16 +17,22 @@ os.environ.setdefault("VALENCE_SECRET_KEY", secrets.token_urlsafe(48))
 os.environ["VALENCE_ENV"] = "development"
 os.environ["VALENCE_ARGON2_MEMORY_KIB"] = "8192"
 os.environ["VALENCE_ARGON2_TIME_COST"] = "1"
+# Sign-ins slowed by earlier failures wait a few milliseconds, not seconds; one test keeps the real delays.
+os.environ["VALENCE_LOGIN_SLOWDOWN_MAX_SECONDS"] = "0.01"
 
 from api import search  # noqa: E402
 from api.config import get_settings  # noqa: E402
 from api.db import (  # noqa: E402
+    Reader,
     ReadScope,
+    Writer,
     build_engine,
     get_read_scope,
     get_read_session,
-    get_session,
+    get_reader,
+    get_writer,
     transactional,
+    write_turns,
 )
 from api.main import create_app  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
@@ -71,7 +78,12 @@ def client(session: Session) -> Iterator[TestClient]:
         connection = session.connection()
         yield connection, connection
 
-    app.dependency_overrides[get_session] = _test_session
+    async def _test_writer(request: Request) -> Writer:
+        turns = write_turns(request.app.state, session.get_bind().dialect.name)
+        return Writer(turns=turns, open_session=lambda: nullcontext(session))
+
+    app.dependency_overrides[get_writer] = _test_writer
+    app.dependency_overrides[get_reader] = lambda: Reader(open_session=lambda: nullcontext(session))
     app.dependency_overrides[get_read_session] = _test_session
     app.dependency_overrides[get_read_scope] = lambda: ReadScope(
         dialect=session.get_bind().dialect.name, open=_test_read

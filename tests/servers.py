@@ -23,6 +23,9 @@ def valence_env(database_url: str, **extra: str) -> dict[str, str]:
         VALENCE_SECRET_KEY=os.environ["VALENCE_SECRET_KEY"],
         VALENCE_ARGON2_MEMORY_KIB="8192",
         VALENCE_ARGON2_TIME_COST="1",
+        VALENCE_LOGIN_SLOWDOWN_MAX_SECONDS="0.01",
+        # Test runs sign many people up from one address.
+        VALENCE_SIGN_UPS_PER_ADDRESS="100000",
     )
     env.update(extra)
     return env

@@ -87,6 +87,17 @@ class LoginAttempt(SQLModel, table=True):
     attempted_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp(index=True))
 
 
+class SignUpAttempt(SQLModel, table=True):
+    """A sign-up through the API, kept for the per-address window only; the address is stored keyed."""
+
+    __tablename__ = "sign_up_attempt"
+    __table_args__ = (Index("ix_sign_up_attempt_address_key_attempted_at", "address_key", "attempted_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    address_key: str = Field(max_length=64)
+    attempted_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp(index=True))
+
+
 # --- request and response schemas -------------------------------------------------------------
 
 

@@ -1,7 +1,13 @@
 """Argon2id password hashing (parameters from settings, rehash when they change)."""
 
+import os
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
+import anyio
+import anyio.to_thread
+from anyio.lowlevel import RunVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -16,6 +22,27 @@ def _hasher() -> PasswordHasher:
         memory_cost=settings.argon2_memory_kib,
         parallelism=settings.argon2_parallelism,
     )
+
+
+T = TypeVar("T")
+
+# Hashing is CPU work: more threads than cores only queue it, and in the shared pool it would keep reads and
+# /health waiting behind a burst of sign-ups. One limiter per event loop, as anyio's own default.
+_hashing_threads: RunVar[anyio.CapacityLimiter] = RunVar("password_hashing_threads")
+
+
+def _hashing_limiter() -> anyio.CapacityLimiter:
+    try:
+        return _hashing_threads.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(max(2, os.cpu_count() or 2))
+        _hashing_threads.set(limiter)
+        return limiter
+
+
+async def in_hashing_thread(work: Callable[[], T]) -> T:
+    """Runs a hash or a verification off the event loop, in the threads kept for hashing."""
+    return await anyio.to_thread.run_sync(work, limiter=_hashing_limiter())
 
 
 def hash_password(password: str) -> str:

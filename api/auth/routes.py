@@ -1,41 +1,69 @@
 """HTTP routes for accounts (contract §3)."""
 
 import uuid
+from functools import partial
 
+import anyio
 from fastapi import APIRouter, Response, status
+from sqlmodel import Session
 
-from api.auth import service
+from api.auth import passwords, service
 from api.auth.deps import AdminPrincipal, ClientAddress, CurrentPrincipal
 from api.auth.models import RefreshIn, RegisterIn, Role, RoleGrantIn, TokenIn, TokenPair, UserPublic
-from api.db import ReadSessionDep, SessionDep
+from api.db import ReaderDep, ReadSessionDep, WriterDep, utcnow
 from api.errors import Unauthorized
 
 router = APIRouter(tags=["comptes"])
 
 
+# Tokens must not be kept by a browser or a proxy cache.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
-def register(data: RegisterIn, session: SessionDep) -> UserPublic:
-    """Create a shopper account."""
-    user = service.register(session=session, data=data)
-    return service.public_user(session=session, user=user)
+async def register(data: RegisterIn, read: ReaderDep, write: WriterDep, address: ClientAddress) -> UserPublic:
+    """Create a shopper account (a limited number per address and hour)."""
+    quota = await read(partial(service.sign_up_quota, address=address, now=utcnow()))
+    if quota.remaining == 0:
+        raise service.sign_up_refusal(quota)
+    # Hashing takes tens of milliseconds: done before the write turn, which is counted again inside.
+    password_hash = await passwords.in_hashing_thread(partial(passwords.hash_password, data.password))
+    return await write(
+        partial(service.register_from, data=data, password_hash=password_hash, address=address)
+    )
 
 
 @router.post("/auth/token", response_model=TokenPair)
-def sign_in(data: TokenIn, session: SessionDep, address: ClientAddress) -> TokenPair:
+async def sign_in(
+    data: TokenIn, read: ReaderDep, write: WriterDep, address: ClientAddress, response: Response
+) -> TokenPair:
     """Sign in with e-mail and password; returns an access token and a refresh token."""
-    return service.sign_in(session=session, email=data.email, password=data.password, address=address)
+    limits = await read(partial(service.sign_in_limits, email=data.email, address=address, now=utcnow()))
+    if limits.blocked:
+        raise limits.refusal()
+    # Failures for this account from other addresses slow it down; waiting here holds no thread.
+    await anyio.sleep(limits.delay_s)
+    account = await read(partial(service.account_for, email=data.email))
+    checked = await passwords.in_hashing_thread(partial(service.check_password, account, data.password))
+    pair, headers = await write(
+        partial(service.complete_sign_in, email=data.email, address=address, checked=checked)
+    )
+    response.headers.update({**headers, **NO_STORE})
+    return pair
 
 
 @router.post("/auth/refresh", response_model=TokenPair)
-def refresh(data: RefreshIn, session: SessionDep) -> TokenPair:
+async def refresh(data: RefreshIn, write: WriterDep, response: Response) -> TokenPair:
     """Exchange a refresh token (once) for a new pair."""
-    return service.refresh(session=session, refresh_token=data.refresh_token)
+    pair = await write(partial(service.refresh, refresh_token=data.refresh_token))
+    response.headers.update(NO_STORE)
+    return pair
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(principal: CurrentPrincipal, session: SessionDep) -> Response:
+async def logout(principal: CurrentPrincipal, write: WriterDep) -> Response:
     """Sign out: revoke every refresh token of this login."""
-    service.logout(session=session, login_id=principal.login_id)
+    await write(partial(service.logout, login_id=principal.login_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -57,16 +85,24 @@ def me(principal: CurrentPrincipal, session: ReadSessionDep) -> UserPublic:
 
 
 @router.post("/admin/users/{user_id}/roles", response_model=UserPublic)
-def grant_role(
-    user_id: uuid.UUID, grant: RoleGrantIn, admin: AdminPrincipal, session: SessionDep
+async def grant_role(
+    user_id: uuid.UUID, grant: RoleGrantIn, admin: AdminPrincipal, write: WriterDep
 ) -> UserPublic:
     """Grant a role (admin); it takes effect at the user's next sign-in or refresh."""
-    user = service.grant_role(session=session, user_id=user_id, grant=grant, granted_by=admin.user_id)
-    return service.public_user(session=session, user=user)
+
+    def work(session: Session) -> UserPublic:
+        user = service.grant_role(session=session, user_id=user_id, grant=grant, granted_by=admin.user_id)
+        return service.public_user(session=session, user=user)
+
+    return await write(work)
 
 
 @router.delete("/admin/users/{user_id}/roles/{role}", response_model=UserPublic)
-def revoke_role(user_id: uuid.UUID, role: Role, _admin: AdminPrincipal, session: SessionDep) -> UserPublic:
+async def revoke_role(user_id: uuid.UUID, role: Role, _admin: AdminPrincipal, write: WriterDep) -> UserPublic:
     """Remove a role (admin); it takes effect at the user's next sign-in or refresh."""
-    user = service.revoke_role(session=session, user_id=user_id, role=role)
-    return service.public_user(session=session, user=user)
+
+    def work(session: Session) -> UserPublic:
+        user = service.revoke_role(session=session, user_id=user_id, role=role)
+        return service.public_user(session=session, user=user)
+
+    return await write(work)

@@ -4,9 +4,10 @@ import hashlib
 import hmac
 import math
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -18,6 +19,7 @@ from api.auth.models import (
     RegisterIn,
     Role,
     RoleGrantIn,
+    SignUpAttempt,
     TokenPair,
     User,
     UserPublic,
@@ -32,8 +34,10 @@ class InvalidCredentials(Unauthorized):
     # The failed attempt must be kept for the rate limit even though the request fails.
     keeps_changes = True
 
-    def __init__(self) -> None:
-        super().__init__("Adresse e-mail ou mot de passe incorrect.")
+    def __init__(self, headers: dict[str, str]) -> None:
+        super().__init__(
+            "Adresse e-mail ou mot de passe incorrect.", headers={**headers, "WWW-Authenticate": "Bearer"}
+        )
 
 
 class RefreshRefused(Unauthorized):
@@ -95,67 +99,158 @@ def public_user(*, session: Session, user: User) -> UserPublic:
     )
 
 
-def register(*, session: Session, data: RegisterIn) -> User:
+class SignUpRefused(Conflict):
+    # The attempt counts towards the address's sign-up limit even though it is refused.
+    keeps_changes = True
+
+    def __init__(self) -> None:
+        # The contract's 409 tells the caller the address is taken; the words add nothing an intruder
+        # could use (no name, no date, no hint of the account's state).
+        super().__init__(
+            "Impossible de créer un compte avec cette adresse e-mail. Si elle est la vôtre, connectez-vous ; "
+            "sinon, utilisez-en une autre."
+        )
+
+
+def register(*, session: Session, data: RegisterIn, password_hash: str | None = None) -> User:
+    """Creates the account; `password_hash` is given when the route hashed it outside its write turn."""
     email = normalise_email(data.email)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        raise Conflict(
-            "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou utilisez une autre adresse."
-        )
+        raise SignUpRefused()
     user = User(
-        email=email, display_name=data.display_name, password_hash=passwords.hash_password(data.password)
+        email=email,
+        display_name=data.display_name,
+        password_hash=password_hash or passwords.hash_password(data.password),
     )
     session.add(user)
     session.flush()
     return user
 
 
-def _blocked_for(
-    *, session: Session, column: str, value: str, limit: int, window: timedelta, now: datetime
-) -> int | None:
-    """Seconds until fewer than `limit` failures remain in the window, or None when not blocked."""
-    key = col(LoginAttempt.email) if column == "email" else col(LoginAttempt.address_key)
-    limiting_attempt = session.exec(
-        select(LoginAttempt.attempted_at)
-        .where(key == value, col(LoginAttempt.attempted_at) > now - window)
-        .order_by(col(LoginAttempt.attempted_at).desc())
-        .offset(limit - 1)
-        .limit(1)
-    ).first()
-    if limiting_attempt is None:
-        return None
-    return max(1, math.ceil((limiting_attempt + window - now).total_seconds()))
+@dataclass(frozen=True)
+class Quota:
+    """One limit of the IETF RateLimit draft: `limit` events per `window_s`, `used` of them so far."""
+
+    limit: int
+    window_s: int
+    used: int
+    reset_s: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
 
 
-def _check_sign_in_limits(*, session: Session, email: str, address: str, now: datetime) -> None:
-    settings = get_settings()
-    window = timedelta(seconds=settings.login_window_seconds)
-    waits = [
-        _blocked_for(
-            session=session,
-            column="email",
-            value=email,
-            limit=settings.login_failures_per_account,
-            window=window,
-            now=now,
-        ),
-        _blocked_for(
-            session=session,
-            column="address",
-            value=address_key(address),
-            limit=settings.login_failures_per_address,
-            window=window,
-            now=now,
-        ),
-    ]
-    blocked = [w for w in waits if w is not None]
-    if blocked:
-        retry_after_s = max(blocked)
-        minutes = math.ceil(retry_after_s / 60)
-        raise RateLimited(
-            "Trop de tentatives de connexion échouées. Pour protéger votre compte, réessayez dans "
-            f"{minutes} minute{'s' if minutes > 1 else ''}.",
-            retry_after_s=retry_after_s,
+def _quota(
+    *,
+    session: Session,
+    model: type[LoginAttempt] | type[SignUpAttempt],
+    where: list[ColumnElement[bool]],
+    limit: int,
+    window_s: int,
+    now: datetime,
+) -> Quota:
+    """How many events of the window match, and when the one that makes the limit binding leaves it."""
+    at = col(model.attempted_at)
+    recent = [*where, at > now - timedelta(seconds=window_s)]
+    used = session.exec(select(func.count()).select_from(model).where(*recent)).one()
+    # The limit frees up when the `limit`-th most recent event leaves the window (the oldest one if fewer).
+    binding = (
+        session.exec(
+            select(at).where(*recent).order_by(at.desc()).offset(min(used, limit) - 1).limit(1)
+        ).first()
+        if used
+        else None
+    )
+    reset_s = window_s if binding is None else max(1, math.ceil((binding - now).total_seconds() + window_s))
+    return Quota(limit=limit, window_s=window_s, used=used, reset_s=reset_s)
+
+
+def rate_limit_headers(quotas: list[Quota]) -> dict[str, str]:
+    """RateLimit-* headers (draft-ietf-httpapi-ratelimit-headers-07) for the limit closest to binding."""
+    closest = min(quotas, key=lambda q: (q.remaining, -q.reset_s))
+    return {
+        "RateLimit-Limit": str(closest.limit),
+        "RateLimit-Remaining": str(closest.remaining),
+        "RateLimit-Reset": str(closest.reset_s),
+        "RateLimit-Policy": ", ".join(f"{q.limit};w={q.window_s}" for q in quotas),
+    }
+
+
+def _too_many(quotas: list[Quota], what: str) -> RateLimited:
+    retry_after_s = max(q.reset_s for q in quotas if q.remaining == 0)
+    minutes = math.ceil(retry_after_s / 60)
+    return RateLimited(
+        f"{what} réessayez dans {minutes} minute{'s' if minutes > 1 else ''}.",
+        retry_after_s=retry_after_s,
+        headers=rate_limit_headers(quotas),
+    )
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """What the failures of the window allow one attempt: refused, slowed down, or neither."""
+
+    quotas: list[Quota]
+    account_failures: int
+
+    @property
+    def blocked(self) -> bool:
+        return any(q.remaining == 0 for q in self.quotas)
+
+    @property
+    def delay_s(self) -> float:
+        """Failures for the account from anywhere slow every attempt on it, doubling up to a ceiling."""
+        settings = get_settings()
+        beyond = self.account_failures - settings.login_slowdown_after
+        if beyond < 0:
+            return 0.0
+        return float(min(settings.login_slowdown_max_seconds, LOGIN_SLOWDOWN_FIRST_S * 2**beyond))
+
+    def headers(self) -> dict[str, str]:
+        return rate_limit_headers(self.quotas)
+
+    def refusal(self) -> RateLimited:
+        return _too_many(
+            self.quotas,
+            "Trop de tentatives de connexion échouées depuis cette connexion. Pour protéger le compte,",
         )
+
+
+LOGIN_SLOWDOWN_FIRST_S = 0.25
+
+
+def sign_in_limits(*, session: Session, email: str, address: str, now: datetime) -> SignInLimits:
+    """Failures in the window for this account from this address, for this address, for this account."""
+    settings = get_settings()
+    window_s = settings.login_window_seconds
+    key = address_key(address)
+    email = normalise_email(email)
+    pair = _quota(
+        session=session,
+        model=LoginAttempt,
+        where=[col(LoginAttempt.email) == email, col(LoginAttempt.address_key) == key],
+        limit=settings.login_failures_per_account,
+        window_s=window_s,
+        now=now,
+    )
+    from_address = _quota(
+        session=session,
+        model=LoginAttempt,
+        where=[col(LoginAttempt.address_key) == key],
+        limit=settings.login_failures_per_address,
+        window_s=window_s,
+        now=now,
+    )
+    account_failures = session.exec(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            col(LoginAttempt.email) == email,
+            col(LoginAttempt.attempted_at) > now - timedelta(seconds=window_s),
+        )
+    ).one()
+    return SignInLimits(quotas=[pair, from_address], account_failures=account_failures)
 
 
 def _record_failure(*, session: Session, email: str, address: str, now: datetime) -> None:
@@ -163,6 +258,36 @@ def _record_failure(*, session: Session, email: str, address: str, now: datetime
     session.exec(delete(LoginAttempt).where(col(LoginAttempt.attempted_at) < now - window))
     session.add(LoginAttempt(email=email, address_key=address_key(address), attempted_at=now))
     session.flush()
+
+
+def sign_up_quota(*, session: Session, address: str, now: datetime) -> Quota:
+    settings = get_settings()
+    return _quota(
+        session=session,
+        model=SignUpAttempt,
+        where=[col(SignUpAttempt.address_key) == address_key(address)],
+        limit=settings.sign_ups_per_address,
+        window_s=settings.sign_up_window_seconds,
+        now=now,
+    )
+
+
+def sign_up_refusal(quota: Quota) -> RateLimited:
+    return _too_many([quota], "Trop de comptes ont été créés depuis cette connexion :")
+
+
+def register_from(*, session: Session, data: RegisterIn, password_hash: str, address: str) -> UserPublic:
+    """A sign-up through the API: counted against its address, refused when the address is over its limit."""
+    now = utcnow()
+    quota = sign_up_quota(session=session, address=address, now=now)
+    if quota.remaining == 0:
+        raise sign_up_refusal(quota)
+    window = timedelta(seconds=quota.window_s)
+    session.exec(delete(SignUpAttempt).where(col(SignUpAttempt.attempted_at) < now - window))
+    session.add(SignUpAttempt(address_key=address_key(address), attempted_at=now))
+    session.flush()
+    user = register(session=session, data=data, password_hash=password_hash)
+    return public_user(session=session, user=user)
 
 
 def _issue_pair(*, session: Session, user: User, login: Login, now: datetime) -> TokenPair:
@@ -190,20 +315,58 @@ def _issue_pair(*, session: Session, user: User, login: Login, now: datetime) ->
     )
 
 
-def sign_in(*, session: Session, email: str, password: str, address: str) -> TokenPair:
+@dataclass(frozen=True)
+class CheckedPassword:
+    """A right password for an active account, checked outside any write turn."""
+
+    user_id: uuid.UUID
+    new_hash: str | None
+
+
+@dataclass(frozen=True)
+class Account:
+    """What a sign-in needs to know of an account before the password is checked."""
+
+    user_id: uuid.UUID
+    password_hash: str
+    is_active: bool
+
+
+def account_for(*, session: Session, email: str) -> Account | None:
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    return None if user is None else Account(user.id, user.password_hash, user.is_active)
+
+
+def check_password(account: Account | None, password: str) -> CheckedPassword | None:
+    """The account if this is its password and it is active (as slow for an unknown e-mail)."""
+    if account is None:
+        passwords.verify_password(passwords.dummy_hash(), password)
+        return None
+    if not passwords.verify_password(account.password_hash, password) or not account.is_active:
+        return None
+    rehash = passwords.needs_rehash(account.password_hash)
+    return CheckedPassword(account.user_id, passwords.hash_password(password) if rehash else None)
+
+
+def complete_sign_in(
+    *, session: Session, email: str, address: str, checked: CheckedPassword | None
+) -> tuple[TokenPair, dict[str, str]]:
+    """Counts a failure or opens a login, after checking the limits again inside the write turn.
+
+    Returns the pair and the RateLimit headers; a failure raises 401 (kept) or 429, with those headers.
+    """
     now = utcnow()
     email = normalise_email(email)
-    _check_sign_in_limits(session=session, email=email, address=address, now=now)
-    user = session.exec(select(User).where(User.email == email)).first()
-    if user is None:
-        passwords.verify_password(passwords.dummy_hash(), password)
+    limits = sign_in_limits(session=session, email=email, address=address, now=now)
+    if limits.blocked:
+        raise limits.refusal()
+    user = session.get(User, checked.user_id) if checked is not None else None
+    if user is None or not user.is_active:
         _record_failure(session=session, email=email, address=address, now=now)
-        raise InvalidCredentials()
-    if not passwords.verify_password(user.password_hash, password) or not user.is_active:
-        _record_failure(session=session, email=email, address=address, now=now)
-        raise InvalidCredentials()
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+        after = sign_in_limits(session=session, email=email, address=address, now=now)
+        raise InvalidCredentials(headers=after.headers())
+    if checked is not None and checked.new_hash is not None:
+        user.password_hash = checked.new_hash
         session.add(user)
     login = Login(
         user_id=user.id,
@@ -212,7 +375,7 @@ def sign_in(*, session: Session, email: str, password: str, address: str) -> Tok
     )
     session.add(login)
     session.flush()
-    return _issue_pair(session=session, user=user, login=login, now=now)
+    return _issue_pair(session=session, user=user, login=login, now=now), limits.headers()
 
 
 def _revoke_login(*, session: Session, login_id: uuid.UUID, reason: str, now: datetime) -> None:

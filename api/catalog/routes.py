@@ -4,14 +4,16 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from sqlmodel import Session
 
 from api.auth.deps import CurrentPrincipal
 from api.catalog import service
 from api.catalog.models import ImportResult, Item, ItemCreate, ItemPublic, ItemUpdate
-from api.db import ReadSessionDep, SessionDep
+from api.db import ReadSessionDep, WriterDep
 from api.errors import PayloadTooLarge, UnsupportedMediaType
 from api.pagination import Cursor, Limit, Page
-from api.shops.deps import ManagedShop, VisibleShop
+from api.shops import service as shops_service
+from api.shops.deps import VisibleShop
 
 router = APIRouter(tags=["catalogue"])
 
@@ -19,11 +21,9 @@ CSV_MAX_BYTES = 10 * 1024 * 1024
 CSV_MEDIA_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"}
 
 
-def get_managed_item(item_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Item:
-    return service.managed_item(session=session, item_id=item_id, principal=principal)
-
-
-ManagedItem = Annotated[Item, Depends(get_managed_item)]
+def _public(item: Item) -> ItemPublic:
+    # Read inside the transaction: once it is over, the answer needs nothing from the session.
+    return ItemPublic.model_validate(item, from_attributes=True)
 
 
 async def csv_body(request: Request) -> bytes:
@@ -39,9 +39,16 @@ async def csv_body(request: Request) -> bytes:
 
 
 @router.post("/shops/{shop_id}/items", status_code=status.HTTP_201_CREATED, response_model=ItemPublic)
-def create_item(data: ItemCreate, shop: ManagedShop, session: SessionDep) -> Item:
+async def create_item(
+    shop_id: uuid.UUID, data: ItemCreate, write: WriterDep, principal: CurrentPrincipal
+) -> ItemPublic:
     """Add a product or a service to a shop (its owner), even while the shop awaits approval."""
-    return service.create_item(session=session, shop=shop, data=data)
+
+    def work(session: Session) -> ItemPublic:
+        shop = shops_service.managed_shop(session=session, shop_id=shop_id, principal=principal)
+        return _public(service.create_item(session=session, shop=shop, data=data))
+
+    return await write(work)
 
 
 @router.get("/shops/{shop_id}/items", response_model=Page[ItemPublic])
@@ -54,21 +61,41 @@ def list_items(
 
 
 @router.post("/shops/{shop_id}/items/import", response_model=ImportResult)
-def import_items(
-    shop: ManagedShop, session: SessionDep, body: Annotated[bytes, Depends(csv_body)]
+async def import_items(
+    shop_id: uuid.UUID,
+    write: WriterDep,
+    principal: CurrentPrincipal,
+    body: Annotated[bytes, Depends(csv_body)],
 ) -> ImportResult:
     """Import items from a CSV file (its owner): all rows or none, every bad line reported."""
-    return service.import_csv(session=session, shop=shop, body=body)
+
+    def work(session: Session) -> ImportResult:
+        shop = shops_service.managed_shop(session=session, shop_id=shop_id, principal=principal)
+        return service.import_csv(session=session, shop=shop, body=body)
+
+    return await write(work)
 
 
 @router.patch("/items/{item_id}", response_model=ItemPublic)
-def update_item(data: ItemUpdate, item: ManagedItem, session: SessionDep) -> Item:
+async def update_item(
+    item_id: uuid.UUID, data: ItemUpdate, write: WriterDep, principal: CurrentPrincipal
+) -> ItemPublic:
     """Edit an item (the owner of its shop)."""
-    return service.update_item(session=session, item=item, data=data)
+
+    def work(session: Session) -> ItemPublic:
+        item = service.managed_item(session=session, item_id=item_id, principal=principal)
+        return _public(service.update_item(session=session, item=item, data=data))
+
+    return await write(work)
 
 
 @router.delete("/items/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_item(item: ManagedItem, session: SessionDep) -> Response:
+async def delete_item(item_id: uuid.UUID, write: WriterDep, principal: CurrentPrincipal) -> Response:
     """Remove an item (the owner of its shop)."""
-    service.delete_item(session=session, item=item)
+
+    def work(session: Session) -> None:
+        item = service.managed_item(session=session, item_id=item_id, principal=principal)
+        service.delete_item(session=session, item=item)
+
+    await write(work)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

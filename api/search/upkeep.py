@@ -273,9 +273,13 @@ def _write_items(
 
 def _recompute_shop_terms(conn: Connection, backend: SearchBackend, affected: Affected) -> None:
     """Rewrite the (term, shop) postings of the given terms of each shop from their sources."""
-    for shop_key, term_keys in affected.items():
+    for shop_key, term_keys in sorted(affected.items()):
         if not term_keys:
             continue
+        # Two transactions adding items to one shop would both delete, then both insert the same postings:
+        # on PostgreSQL the shop's index row is locked until commit, so the second reads what the first
+        # wrote. (SQLite has one writer at a time; FOR UPDATE is not written there.)
+        conn.execute(sa.select(m.search_shop.c.key).where(m.search_shop.c.key == shop_key).with_for_update())
         weights = _own_weights(conn, backend, shop_key, term_keys)
         for chunk in chunks(sorted(term_keys)):
             rows = conn.execute(

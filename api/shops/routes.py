@@ -3,13 +3,14 @@
 import uuid
 
 from fastapi import APIRouter, status
+from sqlmodel import Session
 
 from api.auth.deps import AdminPrincipal, CurrentPrincipal, OptionalPrincipal
-from api.db import ReadSessionDep, SessionDep, utcnow
+from api.db import ReadSessionDep, WriterDep, utcnow
 from api.pagination import Cursor, Limit, Page
 from api.shops import service
 from api.shops.categories import CATEGORIES
-from api.shops.deps import ManagedShop, VisibleShop
+from api.shops.deps import VisibleShop
 from api.shops.models import (
     Category,
     ClaimCreate,
@@ -40,10 +41,14 @@ def preview_hours(data: HoursPreviewIn) -> HoursPreview:
 
 
 @router.post("/shops", status_code=status.HTTP_201_CREATED, response_model=ShopPrivate)
-def create_shop(data: ShopCreate, session: SessionDep, principal: CurrentPrincipal) -> ShopPublic:
+async def create_shop(data: ShopCreate, write: WriterDep, principal: CurrentPrincipal) -> ShopPublic:
     """Register a shop (signed in); it waits for the city's approval."""
-    shop = service.create_shop(session=session, data=data, owner_id=principal.user_id)
-    return service.present(shop, principal=principal, now=utcnow())
+
+    def work(session: Session) -> ShopPublic:
+        shop = service.create_shop(session=session, data=data, owner_id=principal.user_id)
+        return service.present(shop, principal=principal, now=utcnow())
+
+    return await write(work)
 
 
 @router.get("/shops/{shop_id}", response_model=ShopPrivate | ShopPublic)
@@ -53,12 +58,17 @@ def get_shop(shop: VisibleShop, principal: OptionalPrincipal) -> ShopPublic:
 
 
 @router.patch("/shops/{shop_id}", response_model=ShopPrivate)
-def update_shop(
-    data: ShopUpdate, shop: ManagedShop, session: SessionDep, principal: CurrentPrincipal
+async def update_shop(
+    shop_id: uuid.UUID, data: ShopUpdate, write: WriterDep, principal: CurrentPrincipal
 ) -> ShopPublic:
     """Edit a shop (its owner or an admin)."""
-    service.update_shop(session=session, shop=shop, data=data)
-    return service.present(shop, principal=principal, now=utcnow())
+
+    def work(session: Session) -> ShopPublic:
+        shop = service.managed_shop(session=session, shop_id=shop_id, principal=principal)
+        service.update_shop(session=session, shop=shop, data=data)
+        return service.present(shop, principal=principal, now=utcnow())
+
+    return await write(work)
 
 
 @router.get("/me/shops", response_model=Page[ShopPrivate])
@@ -72,12 +82,17 @@ def my_shops(
 
 
 @router.post("/shops/{shop_id}/claims", status_code=status.HTTP_201_CREATED, response_model=ClaimPublic)
-def claim_shop(
-    data: ClaimCreate, shop: VisibleShop, session: SessionDep, principal: CurrentPrincipal
+async def claim_shop(
+    shop_id: uuid.UUID, data: ClaimCreate, write: WriterDep, principal: CurrentPrincipal
 ) -> ClaimPublic:
     """Ask to manage a shop imported without a merchant; the city decides."""
-    claim = service.claim_shop(session=session, shop=shop, data=data, principal=principal)
-    return service.present_claim(claim, shop, now=utcnow())
+
+    def work(session: Session) -> ClaimPublic:
+        shop = service.visible_shop(session=session, shop_id=shop_id, principal=principal)
+        claim = service.claim_shop(session=session, shop=shop, data=data, principal=principal)
+        return service.present_claim(claim, shop, now=utcnow())
+
+    return await write(work)
 
 
 @router.get("/admin/shops", response_model=Page[ShopPrivate])
@@ -95,17 +110,25 @@ def admin_list_shops(
 
 
 @router.post("/admin/shops/{shop_id}/approve", response_model=ShopPrivate)
-def approve_shop(shop_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal) -> ShopPublic:
+async def approve_shop(shop_id: uuid.UUID, write: WriterDep, admin: AdminPrincipal) -> ShopPublic:
     """Activate a shop (admin); its owner becomes a merchant."""
-    shop = service.set_status(session=session, shop_id=shop_id, status=ShopStatus.active, admin=admin)
-    return service.present(shop, principal=admin, now=utcnow())
+
+    def work(session: Session) -> ShopPublic:
+        shop = service.set_status(session=session, shop_id=shop_id, status=ShopStatus.active, admin=admin)
+        return service.present(shop, principal=admin, now=utcnow())
+
+    return await write(work)
 
 
 @router.post("/admin/shops/{shop_id}/suspend", response_model=ShopPrivate)
-def suspend_shop(shop_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal) -> ShopPublic:
+async def suspend_shop(shop_id: uuid.UUID, write: WriterDep, admin: AdminPrincipal) -> ShopPublic:
     """Suspend a shop (admin): it leaves search, offers and rewards."""
-    shop = service.set_status(session=session, shop_id=shop_id, status=ShopStatus.suspended, admin=admin)
-    return service.present(shop, principal=admin, now=utcnow())
+
+    def work(session: Session) -> ShopPublic:
+        shop = service.set_status(session=session, shop_id=shop_id, status=ShopStatus.suspended, admin=admin)
+        return service.present(shop, principal=admin, now=utcnow())
+
+    return await write(work)
 
 
 @router.get("/admin/claims", response_model=Page[ClaimPublic])
@@ -121,14 +144,22 @@ def admin_list_claims(
 
 
 @router.post("/admin/claims/{claim_id}/approve", response_model=ClaimPublic)
-def approve_claim(claim_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal) -> ClaimPublic:
+async def approve_claim(claim_id: uuid.UUID, write: WriterDep, admin: AdminPrincipal) -> ClaimPublic:
     """Give the shop to the claimant (admin), who becomes its merchant."""
-    claim = service.decide_claim(session=session, claim_id=claim_id, approve=True, admin=admin)
-    return service.present_claim(claim, None, now=utcnow())
+
+    def work(session: Session) -> ClaimPublic:
+        claim = service.decide_claim(session=session, claim_id=claim_id, approve=True, admin=admin)
+        return service.present_claim(claim, None, now=utcnow())
+
+    return await write(work)
 
 
 @router.post("/admin/claims/{claim_id}/reject", response_model=ClaimPublic)
-def reject_claim(claim_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal) -> ClaimPublic:
+async def reject_claim(claim_id: uuid.UUID, write: WriterDep, admin: AdminPrincipal) -> ClaimPublic:
     """Turn a claim down (admin)."""
-    claim = service.decide_claim(session=session, claim_id=claim_id, approve=False, admin=admin)
-    return service.present_claim(claim, None, now=utcnow())
+
+    def work(session: Session) -> ClaimPublic:
+        claim = service.decide_claim(session=session, claim_id=claim_id, approve=False, admin=admin)
+        return service.present_claim(claim, None, now=utcnow())
+
+    return await write(work)

@@ -40,7 +40,7 @@ def test_email_taken_whatever_its_case(client: TestClient, session: Session) -> 
         json={"email": "PAUL@example.FR", "password": DEFAULT_PASSWORD, "display_name": "Paul"},
     )
     assert response.status_code == 409
-    assert "existe déjà" in response.json()["detail"]
+    assert "connectez-vous" in response.json()["detail"]
 
 
 def test_short_password_and_unknown_fields_are_refused(client: TestClient) -> None:
