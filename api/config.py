@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     jwt_audience: str = "coeur-de-valence-api"
     access_token_minutes: int = Field(default=15, ge=1, le=15)
     refresh_token_idle_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+    db_lock_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     login_max_days: int = Field(default=90, ge=1)
     login_failures_per_account: int = Field(default=10, ge=1)
     login_failures_per_address: int = Field(default=50, ge=1)

@@ -42,7 +42,6 @@ metadata: MetaData = SQLModel.metadata
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_POOL_SIZE = 40
 # As much as SQLite maps by default (SQLITE_MAX_MMAP_SIZE): a million-item index is ~700 MB, and pages
 # beyond the mapping go through read() into each connection's small page cache.
@@ -78,11 +77,15 @@ def timestamp_column(*, nullable: bool = False, index: bool = False) -> "Column[
     return Column(UTCDateTime(), nullable=nullable, index=index)
 
 
+def _lock_timeout_ms() -> int:
+    return round(get_settings().db_lock_timeout_seconds * 1000)
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={_lock_timeout_ms()}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Reads through the OS page cache instead of copying pages into SQLite's own (the index is read-mostly).
     cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
@@ -99,7 +102,8 @@ def _begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
-def build_engine(database_url: str) -> Engine:
+def build_engine(database_url: str, *, connections: int | None = None) -> Engine:
+    """The app's engine; `connections` caps its pool (by default, enough for every worker thread)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -108,14 +112,14 @@ def build_engine(database_url: str) -> Engine:
             url,
             connect_args={
                 "check_same_thread": False,
-                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "timeout": _lock_timeout_ms() / 1000,
                 # Search statements differ by their number of terms and shops: keep many prepared.
                 "cached_statements": SQLITE_CACHED_STATEMENTS,
             },
             # Opening a SQLite connection (and its pragmas) costs more than a query: keep enough for every
             # worker thread rather than churning overflow connections.
-            pool_size=SQLITE_POOL_SIZE,
-            max_overflow=SQLITE_POOL_SIZE,
+            pool_size=connections or SQLITE_POOL_SIZE,
+            max_overflow=0 if connections else SQLITE_POOL_SIZE,
             # The connection used last comes back first: the few that carry the load keep their prepared
             # statements (a cycling queue would spread every statement over all of them).
             pool_use_lifo=True,
@@ -126,7 +130,13 @@ def build_engine(database_url: str) -> Engine:
         event.listen(engine, "begin", _begin)
         return engine
     # Last in, first out, as on SQLite: psycopg's prepared statements stay with the busiest connections.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_use_lifo=True)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=connections or 10,
+        max_overflow=0 if connections else 10,
+        pool_use_lifo=True,
+    )
 
 
 @lru_cache
@@ -144,12 +154,11 @@ def transactional(session: Session) -> Iterator[Session]:
         raise
 
 
-WRITE_TURN_WAIT_S = 10.0
+HEALTH_CONNECTIONS = 2
 WRITE_RETRY_AFTER_S = 2
 # PostgreSQL runs this many write transactions of one process at once; the pool keeps the rest of its
 # connections for reads, so that a queue of writers behind one row lock never starves /health or search.
 POSTGRES_WRITE_TURNS = 8
-POSTGRES_LOCK_TIMEOUT = "5s"
 _BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})  # lock_not_available, deadlock, serialization
 
 
@@ -213,7 +222,7 @@ class WriteTurns:
 
     async def run(self, transaction: Callable[[], T]) -> T:
         try:
-            with anyio.fail_after(WRITE_TURN_WAIT_S):
+            with anyio.fail_after(get_settings().db_lock_timeout_seconds):
                 await self._turns.acquire()
         except TimeoutError:
             raise _busy() from None
@@ -241,7 +250,7 @@ class Writer:
         with self.open_session() as session:
             if self.turns.dialect == "postgresql":
                 # A lock that cannot be had in time is a 503 to retry, not a request that hangs.
-                session.connection().exec_driver_sql(f"SET LOCAL lock_timeout = '{POSTGRES_LOCK_TIMEOUT}'")
+                session.connection().exec_driver_sql(f"SET LOCAL lock_timeout = {_lock_timeout_ms()}")
             return run_in_transaction(session, work)
 
 
@@ -269,6 +278,18 @@ def _read_session() -> Session:
 
 async def get_reader() -> Reader:
     return Reader(open_session=_read_session)
+
+
+@lru_cache
+def _health_engine() -> Engine:
+    # /health has connections of its own: it tells whether the database answers, not how long the queue
+    # for the pool is during a burst.
+    engine = build_engine(get_settings().database_url, connections=HEALTH_CONNECTIONS)
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+async def get_health_reader() -> Reader:
+    return Reader(open_session=lambda: Session(_health_engine()))
 
 
 def _write_session() -> Session:
@@ -338,5 +359,6 @@ def _read_scope() -> ReadScope:
 
 WriterDep = Annotated[Writer, Depends(get_writer)]
 ReaderDep = Annotated[Reader, Depends(get_reader)]
+HealthReaderDep = Annotated[Reader, Depends(get_health_reader)]
 ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 ReadScopeDep = Annotated[ReadScope, Depends(get_read_scope)]

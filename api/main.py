@@ -25,7 +25,7 @@ from api import geo, search
 from api.auth.routes import router as auth_router
 from api.catalog.routes import router as catalog_router
 from api.config import Settings, get_settings
-from api.db import ReaderDep, get_engine
+from api.db import HEALTH_CONNECTIONS, HealthReaderDep, get_engine
 from api.errors import ServiceUnavailable, http_exception_problem, install_error_handlers
 from api.http import DOCS_PATH, RequestLogMiddleware, SecurityHeadersMiddleware
 from api.search import log as search_log
@@ -51,7 +51,7 @@ def _health_limiter() -> anyio.CapacityLimiter:
     try:
         return _health_threads.get()
     except LookupError:
-        limiter = anyio.CapacityLimiter(2)
+        limiter = anyio.CapacityLimiter(HEALTH_CONNECTIONS)
         _health_threads.set(limiter)
         return limiter
 
@@ -62,7 +62,7 @@ def _database_answers(*, session: Session) -> str:
 
 
 @health_router.get("/health")
-async def health(read: ReaderDep) -> dict[str, str]:
+async def health(read: HealthReaderDep) -> dict[str, str]:
     """Liveness and database reachability."""
     try:
         dialect = await read(_database_answers, limiter=_health_limiter())

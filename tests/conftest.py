@@ -27,6 +27,7 @@ from api.db import (  # noqa: E402
     ReadScope,
     Writer,
     build_engine,
+    get_health_reader,
     get_read_scope,
     get_read_session,
     get_reader,
@@ -84,6 +85,7 @@ def client(session: Session) -> Iterator[TestClient]:
 
     app.dependency_overrides[get_writer] = _test_writer
     app.dependency_overrides[get_reader] = lambda: Reader(open_session=lambda: nullcontext(session))
+    app.dependency_overrides[get_health_reader] = app.dependency_overrides[get_reader]
     app.dependency_overrides[get_read_session] = _test_session
     app.dependency_overrides[get_read_scope] = lambda: ReadScope(
         dialect=session.get_bind().dialect.name, open=_test_read

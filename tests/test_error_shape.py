@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.config import get_settings
-from api.db import Reader, build_engine, get_reader
+from api.db import Reader, build_engine, get_health_reader
 from api.errors import AppError, RateLimited, ValidationFailed, invalid
 from api.main import create_app
 from tests.factories import DEFAULT_PASSWORD, bearer, make_user, sign_in
@@ -131,7 +131,7 @@ def unreachable_database_client() -> Iterator[TestClient]:
     engine = build_engine("postgresql+psycopg://valence@127.0.0.1:1/valence?connect_timeout=2")
     app = create_app(get_settings())
 
-    app.dependency_overrides[get_reader] = lambda: Reader(open_session=lambda: Session(engine))
+    app.dependency_overrides[get_health_reader] = lambda: Reader(open_session=lambda: Session(engine))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
     engine.dispose()

@@ -1,5 +1,6 @@
 """A burst of simultaneous writes on a real `valence serve`: served in turn, none lost, health unaffected."""
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from api.auth.models import User
 from api.catalog.models import Item
 from api.db import build_engine
 from api.migrate import upgrade
+from api.shops.models import Shop
 from tests.databases import BACKENDS, fresh_database
 from tests.load import (
     BurstResult,
@@ -86,3 +88,38 @@ def test_two_hundred_simultaneous_writes_are_all_served_and_kept(database: str, 
     assert len(created) == len([w for w in writes if w.kind == "create-item"])
     item_table = Item.__table__  # type: ignore[attr-defined]
     assert created == _stored(database, sa.select(item_table.c.id))
+
+
+def test_a_write_that_cannot_get_the_lock_in_time_is_a_503_to_retry(database: str) -> None:
+    with running_server(database, VALENCE_DB_LOCK_TIMEOUT_SECONDS="1") as base_url:
+        merchant = prepare_merchant(base_url)
+        shop_url = f"{base_url}/api/v1/shops/{merchant.shop_id}"
+        engine = build_engine(database)
+        try:
+            with engine.connect() as holder:
+                # Another process holds the lock: the whole database on SQLite, the shop's row on PostgreSQL.
+                shop_table = Shop.__table__  # type: ignore[attr-defined]
+                holder.execute(
+                    sa.update(shop_table)
+                    .where(shop_table.c.id == uuid.UUID(merchant.shop_id))
+                    .values(description="Verrou d'un autre processus")
+                )
+                refused = httpx.patch(
+                    shop_url, json={"description": "Pendant le verrou"}, headers=merchant.headers, timeout=30
+                )
+                assert refused.status_code == 503
+                assert refused.headers["content-type"] == "application/problem+json"
+                assert int(refused.headers["Retry-After"]) > 0
+                assert "réessayez" in refused.json()["detail"].lower()
+                assert refused.headers["X-Content-Type-Options"] == "nosniff"
+                # Reads go on meanwhile.
+                assert httpx.get(f"{base_url}/api/v1/health", timeout=5).status_code == 200
+                holder.rollback()
+        finally:
+            engine.dispose()
+        # Nothing of the refused write was kept; the retry goes through.
+        shop = httpx.get(shop_url, headers=merchant.headers).json()
+        assert shop["description"] != "Pendant le verrou"
+        retried = httpx.patch(shop_url, json={"description": "Après le verrou"}, headers=merchant.headers)
+        assert retried.status_code == 200
+        assert retried.json()["description"] == "Après le verrou"

@@ -1,13 +1,14 @@
 """Argon2id password hashing (parameters from settings, rehash when they change)."""
 
+import asyncio
 import os
+import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import TypeVar
 
-import anyio
-import anyio.to_thread
-from anyio.lowlevel import RunVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -26,23 +27,29 @@ def _hasher() -> PasswordHasher:
 
 T = TypeVar("T")
 
-# Hashing is CPU work: more threads than cores only queue it, and in the shared pool it would keep reads and
-# /health waiting behind a burst of sign-ups. One limiter per event loop, as anyio's own default.
-_hashing_threads: RunVar[anyio.CapacityLimiter] = RunVar("password_hashing_threads")
+# Hashing is CPU work, tens of milliseconds each. It runs in threads of its own, at most half the cores, and
+# at a lower CPU priority (Linux lets a thread have its own niceness): a burst of sign-ups or sign-ins then
+# takes what the CPU has left, while /health, reads and writes go first.
+HASHING_NICENESS = 10
 
 
-def _hashing_limiter() -> anyio.CapacityLimiter:
-    try:
-        return _hashing_threads.get()
-    except LookupError:
-        limiter = anyio.CapacityLimiter(max(2, os.cpu_count() or 2))
-        _hashing_threads.set(limiter)
-        return limiter
+def _lower_priority() -> None:
+    if sys.platform == "linux":
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
+
+
+@lru_cache
+def _hashing_threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(
+        max_workers=max(1, (os.cpu_count() or 2) // 2),
+        thread_name_prefix="password-hashing",
+        initializer=_lower_priority,
+    )
 
 
 async def in_hashing_thread(work: Callable[[], T]) -> T:
     """Runs a hash or a verification off the event loop, in the threads kept for hashing."""
-    return await anyio.to_thread.run_sync(work, limiter=_hashing_limiter())
+    return await asyncio.get_running_loop().run_in_executor(_hashing_threads(), work)
 
 
 def hash_password(password: str) -> str:
