@@ -2,14 +2,16 @@
 
 import csv
 import io
+import re
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from api.auth.tokens import Principal
-from api.catalog.models import ImportResult, Item, ItemCreate, ItemUpdate
+from api.catalog.models import MAX_PRICE_CENTS, ImportResult, Item, ItemCreate, ItemUpdate
 from api.db import utcnow
 from api.errors import (
     Conflict,
@@ -30,6 +32,19 @@ CSV_MAX_ROWS = 50_000
 _TRUE = {"true", "1", "oui", "vrai", "yes", "o"}
 _FALSE = {"false", "0", "non", "faux", "no", "n"}
 ITEM_NOT_FOUND = "Cet article n'existe pas ou n'est pas visible."
+# ASCII digits only: str.isdigit() also accepts « ² » or « ① », which int() refuses.
+_PRICE = re.compile(r"-?[0-9]+")
+# More digits than this is beyond MAX_PRICE_CENTS anyway; int() is not asked (it refuses 4,301 and more).
+_PRICE_MAX_DIGITS = 15
+_SHOWN_MAX_CHARS = 40
+# The csv module refuses a cell over csv.field_size_limit() (131,072 characters), far beyond any item field
+# (a description holds 2,000): such a line is reported like any other bad line, and the process-wide limit
+# stays as it is. The usual cause is a quote opened and never closed, which swallows the lines after it.
+_UNREADABLE_LINE = (
+    f"Une cellule de cette ligne dépasse {csv.field_size_limit():_} caractères".replace("_", "\u202f")
+    + " (une description en compte au plus 2 000) : vérifiez qu'aucun guillemet n'a été ouvert sans être "
+    "refermé."
+)
 
 
 def _check_ref_free(
@@ -126,6 +141,11 @@ def _parse_bool(raw: str) -> bool | None:
     return None
 
 
+def _shown(value: str) -> str:
+    """A cell quoted in an error message, cut short: a message never echoes a whole oversized cell."""
+    return value if len(value) <= _SHOWN_MAX_CHARS else value[:_SHOWN_MAX_CHARS] + "…"
+
+
 def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     payload: dict[str, Any] = {
@@ -137,15 +157,22 @@ def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     }
     price = (row.get("price_cents") or "").strip().replace(" ", "")
     if price:
-        if price.lstrip("-").isdigit():
-            payload["price_cents"] = int(price)
+        if _PRICE.fullmatch(price):
+            if len(price.lstrip("-")) <= _PRICE_MAX_DIGITS:
+                payload["price_cents"] = int(price)
+            else:
+                # Out of bounds either way: any value past the bound lets the model name it.
+                payload["price_cents"] = -1 if price.startswith("-") else MAX_PRICE_CENTS + 1
         else:
             problems.append(
-                f"price_cents : « {price} » n'est pas un nombre entier de centimes (ex. 120 pour 1,20 €)."
+                f"price_cents : « {_shown(price)} » n'est pas un nombre entier de centimes "
+                "(ex. 120 pour 1,20 €)."
             )
     in_stock = _parse_bool(row.get("in_stock") or "")
     if in_stock is None:
-        problems.append(f"in_stock : « {row['in_stock']} » n'est pas reconnu (oui/non, true/false ou 1/0).")
+        problems.append(
+            f"in_stock : « {_shown(row['in_stock'])} » n'est pas reconnu (oui/non, true/false ou 1/0)."
+        )
     else:
         payload["in_stock"] = in_stock
     return payload, problems
@@ -163,7 +190,11 @@ def _csv_reader(text: str) -> "csv.DictReader[str]":
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error:
+        raise invalid("line 1", _UNREADABLE_LINE) from None
+    header = [name.strip().lower() for name in fieldnames]
     missing = [c for c in CSV_COLUMNS if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS + CSV_OPTIONAL_COLUMNS]
     if missing or unknown:
@@ -178,17 +209,33 @@ def _csv_reader(text: str) -> "csv.DictReader[str]":
     return reader
 
 
+def _records(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[str | Any, str | Any] | None]]:
+    """Each record with its line number; None for a line the csv module cannot read."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            # The reader starts afresh on the next line; DictReader's own count is not updated on an error.
+            yield reader.reader.line_num, None
+            continue
+        yield reader.line_num, row
+
+
 def _valid_rows(reader: "csv.DictReader[str]") -> list[ItemCreate]:
     """Every row as an item, or a 422 naming each bad line."""
     errors: list[dict[str, str]] = []
     valid: list[ItemCreate] = []
     seen_refs: dict[str, int] = {}
-    for index, row in enumerate(reader):
-        line = reader.line_num
+    for index, (line, row) in enumerate(_records(reader)):
         if index >= CSV_MAX_ROWS:
             raise PayloadTooLarge(
                 f"Le fichier dépasse {CSV_MAX_ROWS} lignes : découpez-le en plusieurs fichiers."
             )
+        if row is None:
+            errors.append(field_error(f"line {line}", _UNREADABLE_LINE))
+            continue
         if None in row:
             errors.append(field_error(f"line {line}", "Cette ligne a plus de colonnes que l'en-tête."))
             continue

@@ -163,3 +163,61 @@ def test_ten_thousand_rows_import_at_once(client: TestClient, session: Session) 
     assert response.json() == {"created": 10_000, "updated": 0}
     last = client.get(f"/api/v1/shops/{shop_id}/items?limit=100").json()
     assert last["next_cursor"] is not None
+
+
+def test_csv_prices_take_ascii_digits_only(client: TestClient, session: Session) -> None:
+    shop_id, headers = _merchant(client, session)
+    csv_text = (
+        f"{HEADER}\n"
+        "product,Croissant,,,110,oui\n"
+        "product,Carré,,,²,oui\n"
+        "product,Rond,,,①,oui\n"
+        "product,Puissance,,,1⁵,oui\n"
+        "product,Arabe,,,١٢٠,oui\n"
+        f"product,Fortune,,,{'9' * 5000},oui\n"
+        "product,Éclair,,,250,1\n"
+    )
+    response = client.post(
+        f"/api/v1/shops/{shop_id}/items/import",
+        content=csv_text.encode(),
+        headers={**headers, "Content-Type": "text/csv"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    errors = {e["field"]: e["detail"] for e in response.json()["errors"]}
+    assert set(errors) == {"line 3", "line 4", "line 5", "line 6", "line 7"}
+    for line in ("line 3", "line 4", "line 5", "line 6"):
+        assert "n'est pas un nombre entier de centimes" in errors[line]
+    assert "au plus 10000000" in errors["line 7"] and len(errors["line 7"]) < 200
+    assert client.get(f"/api/v1/shops/{shop_id}/items").json()["results"] == []
+
+
+def test_csv_cell_too_long_for_the_csv_module_is_a_bad_line(client: TestClient, session: Session) -> None:
+    shop_id, headers = _merchant(client, session)
+    huge = "x" * 131_073
+    csv_text = (
+        f"{HEADER}\n"
+        "product,Croissant,,,110,oui\n"
+        f"product,Pain,{huge},,130,oui\n"
+        'product,Tarte,"jamais refermé' + huge + "\n"
+        "objet,Chouquette,,,30,oui\n"
+        f"product,Éclair,,,250,{huge}\n"
+    )
+    url = f"/api/v1/shops/{shop_id}/items/import"
+    response = client.post(url, content=csv_text.encode(), headers={**headers, "Content-Type": "text/csv"})
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert "rien n'a été importé" in body["detail"]
+    errors = {e["field"]: e["detail"] for e in body["errors"]}
+    assert set(errors) == {"line 3", "line 4", "line 5", "line 6"}
+    for line in ("line 3", "line 4", "line 6"):
+        assert "131\u202f072 caractères" in errors[line] and "guillemet" in errors[line]
+    assert "kind" in errors["line 5"]
+    assert len(response.content) < 5_000
+    assert client.get(f"/api/v1/shops/{shop_id}/items").json()["results"] == []
+
+    header_too_long = client.post(
+        url, content=f"{HEADER},{huge}\n".encode(), headers={**headers, "Content-Type": "text/csv"}
+    )
+    assert header_too_long.status_code == 422
+    assert header_too_long.json()["errors"][0]["field"] == "line 1"
