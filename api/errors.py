@@ -100,6 +100,24 @@ class PayloadTooLarge(AppError):
     title = "Fichier trop volumineux"
 
 
+class BodyTooLarge(PayloadTooLarge):
+    """A request body over its route's limit, refused before it is read (any body, not only a file)."""
+
+    title = "Requête trop volumineuse"
+
+
+class UriTooLong(AppError):
+    status = 414
+    slug = "uri-too-long"
+    title = "Adresse trop longue"
+
+
+class HeadersTooLarge(AppError):
+    status = 431
+    slug = "request-header-fields-too-large"
+    title = "En-têtes trop volumineux"
+
+
 class UnsupportedMediaType(AppError):
     status = 415
     slug = "unsupported-media-type"

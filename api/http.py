@@ -1,10 +1,16 @@
-"""HTTP hygiene as pure ASGI middleware: security headers and request logs without secrets."""
+"""HTTP hygiene as pure ASGI middleware: security headers, request size limits and request logs without
+secrets; and the server's HTTP protocol, whose own refusals take the same problem+json shape."""
 
 import logging
 import time
+from collections.abc import Mapping
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import AppError, BodyTooLarge, UriTooLong, problem_response
 
 logger = logging.getLogger("api.requests")
 
@@ -29,6 +35,22 @@ def app_csp(*, image_origins: tuple[str, ...] = ()) -> str:
 
 
 DOCS_PATH = "/api/docs"
+HSTS = "max-age=63072000; includeSubDomains"
+
+
+def security_headers(*, csp: str, hsts: bool) -> list[tuple[str, str]]:
+    """The headers every answer carries, whichever layer writes it."""
+    headers = [
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "geolocation=(self), camera=(self), microphone=(), payment=(), usb=()"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if hsts:
+        headers.append(("Strict-Transport-Security", HSTS))
+    return headers
 
 
 class SecurityHeadersMiddleware:
@@ -40,29 +62,137 @@ class SecurityHeadersMiddleware:
         self.docs_csp = self.app_csp.replace(
             "script-src 'self'", "script-src 'self' 'unsafe-inline'"
         ).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+        self.app_headers = security_headers(csp=self.app_csp, hsts=hsts)
+        self.docs_headers = security_headers(csp=self.docs_csp, hsts=hsts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = self.docs_csp if scope["path"] == DOCS_PATH else self.app_csp
+        added = self.docs_headers if scope["path"] == DOCS_PATH else self.app_headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", csp)
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-                headers["Permissions-Policy"] = (
-                    "geolocation=(self), camera=(self), microphone=(), payment=(), usb=()"
-                )
-                headers["X-Frame-Options"] = "DENY"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                if self.hsts:
-                    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+                for name, value in added:
+                    # A response may bring a stricter policy of its own.
+                    if name == "Content-Security-Policy":
+                        headers.setdefault(name, value)
+                    else:
+                        headers[name] = value
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# The longest request target (path and query string) the app takes, as nginx's default request line; the
+# longest legitimate one here, a search with its filters and cursor, is well under 1 KiB.
+REQUEST_TARGET_MAX_BYTES = 8 * 1024
+# Bodies of every route, unless api.main.BODY_LIMITS says otherwise. The largest legitimate JSON body, a shop
+# with its longest description, address and opening hours, stays under 36 KiB even with every character
+# written as a JSON \u escape.
+DEFAULT_BODY_MAX_BYTES = 64 * 1024
+
+
+def problem_for(error: AppError, *, path: str | None) -> JSONResponse:
+    """An AppError as the app's problem+json answer, for code that runs outside its exception handlers."""
+    return problem_response(
+        error.status, error.slug, error.title, error.detail, instance=path, headers=error.headers
+    )
+
+
+def _size(limit: int) -> str:
+    mib = 1024 * 1024
+    return f"{limit // mib} Mo" if limit % mib == 0 else f"{limit // 1024} Ko"
+
+
+def _target_bytes(scope: Scope) -> int:
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    query = scope.get("query_string") or b""
+    return len(raw_path) + (len(query) + 1 if query else 0)
+
+
+def uri_too_long() -> UriTooLong:
+    return UriTooLong(
+        f"L'adresse demandée est trop longue (plus de {_size(REQUEST_TARGET_MAX_BYTES)}) : "
+        "raccourcissez la recherche ou les paramètres de l'adresse, puis réessayez."
+    )
+
+
+class RequestLimitsMiddleware:
+    """Refuses, before the app reads any of it, a request target over REQUEST_TARGET_MAX_BYTES (414) and a
+    body over its route's limit (413): at once when Content-Length says so, and for a body sent without one
+    (chunked) as soon as the bytes received pass the limit. Such a body is read ahead, up to its limit, and
+    handed to the app whole: the app never starts on a request it cannot finish."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        body_limits: Mapping[tuple[str, str], int],
+        default_body_max_bytes: int = DEFAULT_BODY_MAX_BYTES,
+    ) -> None:
+        self.app = app
+        self.default_body_max_bytes = default_body_max_bytes
+        self.body_limits = [
+            (method.upper(), compile_path(path)[0], limit) for (method, path), limit in body_limits.items()
+        ]
+
+    def body_max_bytes(self, method: str, path: str) -> int:
+        for limit_method, pattern, limit in self.body_limits:
+            if method == limit_method and pattern.match(path):
+                return limit
+        return self.default_body_max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if _target_bytes(scope) > REQUEST_TARGET_MAX_BYTES:
+            await problem_for(uri_too_long(), path=None)(scope, receive, send)
+            return
+        max_bytes = self.body_max_bytes(scope["method"], scope["path"])
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.strip().isascii() and declared.strip().isdigit():
+            # The server hands the app at most Content-Length bytes: checking the header is enough.
+            if int(declared) > max_bytes:
+                await self._refuse(scope, receive, send, max_bytes)
+                return
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message], receive), send)
+                return
+            body += message.get("body", b"")
+            if len(body) > max_bytes:
+                await self._refuse(scope, receive, send, max_bytes)
+                return
+            if not message.get("more_body", False):
+                break
+        whole: Message = {"type": "http.request", "body": bytes(body), "more_body": False}
+        await self.app(scope, _replay([whole], receive), send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+        error = BodyTooLarge(
+            f"Les données envoyées dépassent la taille acceptée à cette adresse ({_size(max_bytes)}) : "
+            "envoyez-en moins, ou découpez un fichier en plusieurs."
+        )
+        await problem_for(error, path=scope["path"])(scope, receive, send)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """The messages already read, then the server's own receive (a disconnect, while the app answers)."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replayed
 
 
 class RequestLogMiddleware:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,11 +24,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import geo, search
 from api.auth.routes import router as auth_router
+from api.catalog.routes import CSV_MAX_BYTES
 from api.catalog.routes import router as catalog_router
 from api.config import Settings, get_settings
 from api.db import HEALTH_CONNECTIONS, HealthReaderDep, get_engine
 from api.errors import ServiceUnavailable, http_exception_problem, install_error_handlers
-from api.http import DOCS_PATH, RequestLogMiddleware, SecurityHeadersMiddleware
+from api.http import DOCS_PATH, RequestLimitsMiddleware, RequestLogMiddleware, SecurityHeadersMiddleware
 from api.search import log as search_log
 from api.search.routes import router as search_router
 from api.shops.routes import router as shops_router
@@ -41,6 +43,12 @@ NO_CACHE = {"Cache-Control": "no-cache"}
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 health_router = APIRouter(tags=["service"])
+
+# Every route refuses a body over api.http.DEFAULT_BODY_MAX_BYTES (64 KiB) with a 413 before reading it; the
+# routes below take bigger ones. Each entry must name a route (method and path as declared): checked at start.
+BODY_LIMITS: dict[tuple[str, str], int] = {
+    ("POST", f"{API_PREFIX}/shops/{{shop_id}}/items/import"): CSV_MAX_BYTES,
+}
 
 
 # /health has threads of its own: a load balancer's check must not queue behind the work it watches.
@@ -144,6 +152,18 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(search_log.flush)
 
 
+def _check_body_limits(app: FastAPI) -> None:
+    declared = {
+        (method, route.path)
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute) and route.path is not None
+        for method in route.methods or ()
+    }
+    unknown = sorted(f"{method} {path}" for method, path in BODY_LIMITS if (method, path) not in declared)
+    if unknown:
+        raise RuntimeError(f"BODY_LIMITS names routes that do not exist: {', '.join(unknown)}")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -184,6 +204,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_exception_handler(StarletteHTTPException, not_found_or_shell)
 
+    _check_body_limits(app)
+    # Inside CORS and the security headers, so that its refusals carry both.
+    app.add_middleware(RequestLimitsMiddleware, body_limits=BODY_LIMITS)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
