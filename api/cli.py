@@ -21,6 +21,7 @@ from api.auth.models import RegisterIn, Role, RoleGrantIn, ValidatorService
 from api.config import Settings, get_settings
 from api.db import get_engine
 from api.errors import AppError, Conflict
+from api.http import ProblemHttpToolsProtocol
 from api.migrate import pending_revisions, upgrade
 from api.shops import osm_import
 
@@ -87,6 +88,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # httptools, as uvicorn would pick, with a bounded request head and problem+json refusals.
+        http=ProblemHttpToolsProtocol,
         access_log=False,
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,

@@ -1,16 +1,23 @@
 """HTTP hygiene as pure ASGI middleware: security headers, request size limits and request logs without
 secrets; and the server's HTTP protocol, whose own refusals take the same problem+json shape."""
 
+import asyncio
 import logging
 import time
 from collections.abc import Mapping
+from functools import cache
+from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.config import Config
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.server import ServerState
 
-from api.errors import AppError, BodyTooLarge, UriTooLong, problem_response
+from api.config import get_settings
+from api.errors import AppError, BodyTooLarge, HeadersTooLarge, UriTooLong, problem_response
 
 logger = logging.getLogger("api.requests")
 
@@ -225,3 +232,116 @@ class RequestLogMiddleware:
                 status_code,
                 (time.perf_counter() - started) * 1000,
             )
+
+
+# What the server's HTTP protocol holds of one request head. uvicorn's httptools protocol keeps a target and
+# headers of any size in memory; httptools' URL parser itself refuses targets over 65,535 bytes.
+TRANSPORT_TARGET_MAX_BYTES = 65_535
+HEADERS_MAX_BYTES = 64 * 1024
+# After a refusal the rest of the request is read and dropped for a moment before the connection closes:
+# closing on unread bytes resets it, and the client would lose the answer (nginx's lingering close).
+LINGER_S = 2.0
+LINGER_MAX_BYTES = 4 * 1024 * 1024
+
+
+class _Refused(Exception):
+    """Raised in a parser callback: httptools stops, and uvicorn hands over to send_400_response."""
+
+
+@cache
+def _refusal_headers() -> list[tuple[bytes, bytes]]:
+    security = security_headers(csp=app_csp(), hsts=get_settings().is_production)
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in security]
+
+
+class ProblemHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol (the one it picks by itself here), with a bounded request head, and its
+    own refusals in the app's problem+json shape with the security headers instead of `400 text/plain`: a
+    target too long to hand over (414), headers over HEADERS_MAX_BYTES (431), a request that cannot be parsed
+    (400). A target within bounds but over REQUEST_TARGET_MAX_BYTES reaches the app, which answers 414."""
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self._refusal: AppError | None = None
+        self._lingering = False
+        self._dropped_bytes = 0
+        self._in_head = True
+        self._head_bytes_seen = 0
+        self._header_bytes = 0
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True
+        self._head_bytes_seen = self._header_bytes = 0
+
+    def on_url(self, url: bytes) -> None:
+        if len(self.url) + len(url) > TRANSPORT_TARGET_MAX_BYTES:
+            self._refusal = uri_too_long()
+            raise _Refused
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_bytes += len(name) + len(value)
+        if self._header_bytes > HEADERS_MAX_BYTES:
+            self._refusal = _headers_too_large()
+            raise _Refused
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        super().on_headers_complete()
+
+    def data_received(self, data: bytes) -> None:
+        if self._lingering:
+            self._dropped_bytes += len(data)
+            if self._dropped_bytes > LINGER_MAX_BYTES:
+                self.transport.close()
+            return
+        was_in_head = self._in_head
+        super().data_received(data)
+        # httptools gathers each header whole before on_header sees it: count what a head still unfinished
+        # has received, so that one endless header is cut short too.
+        if was_in_head and self._in_head and not self.transport.is_closing():
+            self._head_bytes_seen += len(data)
+            if self._head_bytes_seen > TRANSPORT_TARGET_MAX_BYTES + HEADERS_MAX_BYTES:
+                self._send_problem(_headers_too_large())
+
+    def send_400_response(self, msg: str) -> None:
+        refusal, self._refusal = self._refusal, None
+        self._send_problem(refusal or _bad_request())
+
+    def _send_problem(self, error: AppError) -> None:
+        logger.warning("request refused by the HTTP protocol: %d %s", error.status, error.slug)
+        response = problem_for(error, path=None)
+        headers = [
+            *self.server_state.default_headers,
+            *response.raw_headers,
+            *_refusal_headers(),
+            (b"connection", b"close"),
+        ]
+        head = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+        self.transport.write(STATUS_LINE[error.status] + head + b"\r\n" + response.body)
+        self._lingering = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(LINGER_S, self.transport.close)
+
+
+def _headers_too_large() -> HeadersTooLarge:
+    return HeadersTooLarge(
+        f"Les en-têtes de la requête dépassent {_size(HEADERS_MAX_BYTES)} : effacez les cookies de ce site "
+        "ou retirez les en-têtes ajoutés, puis réessayez."
+    )
+
+
+def _bad_request() -> AppError:
+    return AppError(
+        "La requête HTTP est mal formée et n'a pas pu être lue : vérifiez le programme qui l'envoie, "
+        "puis réessayez."
+    )
