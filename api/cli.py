@@ -222,6 +222,9 @@ def _read_osm_file(file: Path) -> list[osm_import.OsmElement]:
     except osm_import.OsmFormatError as exc:
         typer.echo(f"{file}: unknown format: {exc}.", err=True)
         raise typer.Exit(2) from None
+    except osm_import.OsmTooDeepError as exc:
+        typer.echo(f"{file} : {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 @import_app.command("osm")

@@ -180,6 +180,17 @@ class OsmFormatError(ValueError):
     """The file is not Overpass JSON nor GeoJSON; the message says what was found."""
 
 
+class OsmTooDeepError(ValueError):
+    """The document nests deeper than Python can read (json and the geometry walk both recurse)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ce fichier imbrique trop de tableaux ou d'objets JSON les uns dans les autres pour être lu. "
+            "Un export Overpass ou GeoJSON n'en compte que quelques niveaux : vérifiez que c'est bien le "
+            "fichier exporté d'OpenStreetMap, puis relancez l'import."
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class OsmElement:
     osm_id: str | None
@@ -242,12 +253,14 @@ class ImportReport:
 
 
 def read_document(text: str) -> list[OsmElement]:
-    """The elements of an Overpass JSON or GeoJSON document, or OsmFormatError."""
+    """The elements of an Overpass JSON or GeoJSON document, or OsmFormatError, or OsmTooDeepError."""
     try:
         data = json.loads(text)
+        return parse_document(data)
     except json.JSONDecodeError as exc:
         raise OsmFormatError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    return parse_document(data)
+    except RecursionError:
+        raise OsmTooDeepError() from None
 
 
 def parse_document(data: Any) -> list[OsmElement]:

@@ -424,3 +424,23 @@ def test_the_command_exits_2_on_a_bad_file(tmp_path: Path, content: str | bytes 
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "osm.db").exists(), "a refused file must not touch the database"
+
+
+def test_a_document_nested_too_deep_is_refused_not_crashed() -> None:
+    with pytest.raises(osm_import.OsmTooDeepError):
+        osm_import.read_document("[" * 100_000 + "]" * 100_000)
+    geometry = '{"type": "Point", "coordinates": [4.89, 44.93]}'
+    for _ in range(600):
+        geometry = f'{{"type": "GeometryCollection", "geometries": [{geometry}]}}'
+    with pytest.raises(osm_import.OsmTooDeepError):
+        osm_import.read_document(f'{{"type": "Feature", "properties": {{}}, "geometry": {geometry}}}')
+
+
+def test_the_command_exits_1_with_a_french_message_on_a_too_deep_file(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = valence("import", "osm", str(path), database_url=f"sqlite:///{tmp_path}/osm.db")
+    assert result.returncode == 1
+    assert "imbrique trop de tableaux" in result.stderr and "relancez l'import" in result.stderr
+    assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr
+    assert not (tmp_path / "osm.db").exists(), "a refused file must not touch the database"
