@@ -178,11 +178,14 @@ def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     return payload, problems
 
 
-def import_csv(*, session: Session, shop: Shop, body: bytes) -> ImportResult:
-    """All or nothing: either every row is valid and imported, or every bad line is reported."""
-    reader = _csv_reader(_decode(body))
-    valid = _valid_rows(reader)
-    return _upsert_items(session=session, shop=shop, rows=valid)
+def parse_csv(body: bytes) -> list[ItemCreate]:
+    """Every row of the file as an item, or a 422 listing every bad line (needs no database)."""
+    return _valid_rows(_csv_reader(_decode(body)))
+
+
+def import_rows(*, session: Session, shop: Shop, rows: list[ItemCreate]) -> ImportResult:
+    """All or nothing: the parsed rows are created or update the items with the same external_ref."""
+    return _upsert_items(session=session, shop=shop, rows=rows)
 
 
 def _csv_reader(text: str) -> "csv.DictReader[str]":
