@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger("api.errors")
@@ -131,6 +133,31 @@ class ServiceUnavailable(AppError):
 
     def __init__(self, detail: str, *, retry_after_s: int | None = None) -> None:
         super().__init__(detail, headers={} if retry_after_s is None else {"Retry-After": str(retry_after_s)})
+
+
+class FieldProblem(BaseModel):
+    """One entry of a 422's `errors`."""
+
+    field: str = Field(description="Le champ en cause (`line N` pour une ligne d'un fichier CSV).")
+    detail: str = Field(description="Ce qu'il faut corriger, en français.")
+
+
+class Problem(BaseModel):
+    """The problem document (RFC 9457) of every error answer, as `problem_response` writes it."""
+
+    type: str = Field(pattern=r"^/problems/[a-z0-9-]+$", description="Se termine par un identifiant stable.")
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str = Field(description="Pour les personnes, en français.")
+    # Absent rather than null when unknown.
+    instance: str | SkipJsonSchema[None] = Field(default=None, description="Le chemin de la requête.")
+    errors: list[FieldProblem] | SkipJsonSchema[None] = None
+
+
+class ValidationProblem(Problem):
+    """A 422: `errors` names every field at fault."""
+
+    errors: list[FieldProblem]
 
 
 def problem_response(

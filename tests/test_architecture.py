@@ -16,7 +16,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("api.shops",),
     ("api.catalog",),
     ("api.search",),
-    ("api.demo", "api.models", "api.main", "api.cli"),
+    ("api.demo", "api.models", "api.main", "api.openapi", "api.cli"),
 )
 TOP = len(FLOORS) - 1
 

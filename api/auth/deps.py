@@ -40,13 +40,24 @@ async def get_optional_principal(
 OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
 
 
-def require_role(role: Role) -> Callable[[Principal], Awaitable[Principal]]:
+RoleCheck = Callable[[Principal], Awaitable[Principal]]
+# Each check require_role made, with its role: the OpenAPI document declares a 403 where one is used.
+_ROLE_CHECKS: dict[RoleCheck, Role] = {}
+
+
+def require_role(role: Role) -> RoleCheck:
     async def _check(principal: CurrentPrincipal) -> Principal:
         if role.value not in principal.roles:
             raise Forbidden("Votre compte n'a pas les droits nécessaires pour cette action.")
         return principal
 
+    _ROLE_CHECKS[_check] = role
     return _check
+
+
+def required_role(dependency: object) -> Role | None:
+    """The role a dependency made by require_role demands; None for any other dependency."""
+    return next((role for check, role in _ROLE_CHECKS.items() if check is dependency), None)
 
 
 AdminPrincipal = Annotated[Principal, Depends(require_role(Role.admin))]

@@ -1,5 +1,9 @@
 """The trades of downtown Valence, with their French labels."""
 
+from typing import Annotated, Any
+
+from pydantic import WithJsonSchema
+
 CATEGORIES: dict[str, str] = {
     "boulangerie": "Boulangerie-pâtisserie",
     "boucherie": "Boucherie-charcuterie",
@@ -34,3 +38,11 @@ CATEGORIES: dict[str, str] = {
     "institut-beaute": "Institut de beauté",
     "pressing": "Pressing",
 }
+
+# A category as the OpenAPI document declares it: one of the slugs above (validators say so in French).
+CATEGORY_JSON_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "enum": list(CATEGORIES),
+    "description": "Une catégorie de GET /api/v1/categories (son slug).",
+}
+CategorySlug = Annotated[str, WithJsonSchema(CATEGORY_JSON_SCHEMA)]
