@@ -107,7 +107,10 @@ class StrictInput(SQLModel):
 
 class RegisterIn(StrictInput):
     email: EmailStr = Field(max_length=320)
-    password: str = Field(max_length=1024)
+    # The length is checked below, to say it in French; the document states it too.
+    password: str = Field(
+        max_length=1024, schema_extra={"json_schema_extra": {"minLength": PASSWORD_MIN_LENGTH}}
+    )
     display_name: str = Field(min_length=1, max_length=80)
 
     @field_validator("password")

@@ -3,8 +3,11 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, StrictBool, field_validator
+from pydantic import Field as Constraints
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -17,6 +20,9 @@ class ItemKind(StrEnum):
 
 
 MAX_PRICE_CENTS = 10_000_000
+# JSON integers only: "120", 1.5 or false are refused, as the document says.
+PriceCents = Annotated[int, Constraints(strict=True, ge=0, le=MAX_PRICE_CENTS)]
+ItemName = Annotated[str, Constraints(min_length=1, max_length=120)]
 
 
 class Item(SQLModel, table=True):
@@ -57,21 +63,23 @@ class _ItemFields(SQLModel):
 
 class ItemCreate(_ItemFields):
     kind: ItemKind
-    name: str = Field(min_length=1, max_length=120)
+    name: ItemName
     description: str | None = Field(default=None, max_length=2000)
     category: str | None = Field(default=None, max_length=80)
-    price_cents: int | None = Field(default=None, ge=0, le=MAX_PRICE_CENTS)
-    in_stock: bool = True
+    price_cents: PriceCents | None = None
+    # true or false, as the document says: 0, 1 or "oui" are refused (the CSV import reads those itself).
+    in_stock: StrictBool = True
     external_ref: str | None = Field(default=None, max_length=100)
 
 
 class ItemUpdate(_ItemFields):
-    kind: ItemKind | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    # kind, name and in_stock may be left out, not emptied: null is refused with a 422.
+    kind: ItemKind | SkipJsonSchema[None] = None
+    name: ItemName | SkipJsonSchema[None] = None
     description: str | None = Field(default=None, max_length=2000)
     category: str | None = Field(default=None, max_length=80)
-    price_cents: int | None = Field(default=None, ge=0, le=MAX_PRICE_CENTS)
-    in_stock: bool | None = None
+    price_cents: PriceCents | None = None
+    in_stock: StrictBool | SkipJsonSchema[None] = None
     external_ref: str | None = Field(default=None, max_length=100)
 
 

@@ -4,20 +4,37 @@ import re
 import uuid
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, WithJsonSchema, field_validator
+from pydantic import Field as Constraints
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Column, Index, String
 from sqlmodel import Field, SQLModel
 
 from api.db import timestamp_column, utcnow
 from api.shops import hours
-from api.shops.categories import CATEGORIES
+from api.shops.categories import CATEGORIES, CategorySlug
 
 # What a phone number and a website must look like, whoever writes them (a merchant, an import).
 PHONE_MAX_LENGTH = 30
 WEBSITE_MAX_LENGTH = 300
 PHONE_PATTERN = re.compile(r"^\+?[0-9 .()-]{6,25}$")
 WEBSITE_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# A time of day in Paris as served: "09:30:00"; the end of the day is "23:59:59.999999". JSON Schema's
+# `format: time` wants an offset, which a wall-clock time in a shop's week has not.
+CLOCK_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?$"
+# JSON numbers only: "45.1" or true are refused, as the document says.
+Latitude = Annotated[float, Constraints(strict=True, ge=-90, le=90)]
+Longitude = Annotated[float, Constraints(strict=True, ge=-180, le=180)]
+ShopName = Annotated[str, Constraints(min_length=1, max_length=120)]
+ShopAddress = Annotated[str, Constraints(min_length=1, max_length=200)]
+ClockTime = Annotated[
+    time,
+    WithJsonSchema(
+        {"type": "string", "pattern": CLOCK_TIME_PATTERN, "description": "Heure locale (Europe/Paris)."}
+    ),
+]
 
 
 class ShopStatus(StrEnum):
@@ -144,11 +161,11 @@ class _ShopFields(_StrictInput):
 
 
 class ShopCreate(_ShopFields):
-    name: str = Field(min_length=1, max_length=120)
-    category: str
-    address: str = Field(min_length=1, max_length=200)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    name: ShopName
+    category: CategorySlug
+    address: ShopAddress
+    lat: Latitude
+    lon: Longitude
     description: str | None = Field(default=None, max_length=2000)
     phone: str | None = Field(default=None, max_length=PHONE_MAX_LENGTH)
     website: str | None = Field(default=None, max_length=WEBSITE_MAX_LENGTH)
@@ -156,11 +173,12 @@ class ShopCreate(_ShopFields):
 
 
 class ShopUpdate(_ShopFields):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    category: str | None = None
-    address: str | None = Field(default=None, min_length=1, max_length=200)
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    # The fields every shop has may be left out, not emptied: null is refused with a 422.
+    name: ShopName | SkipJsonSchema[None] = None
+    category: CategorySlug | SkipJsonSchema[None] = None
+    address: ShopAddress | SkipJsonSchema[None] = None
+    lat: Latitude | SkipJsonSchema[None] = None
+    lon: Longitude | SkipJsonSchema[None] = None
     description: str | None = Field(default=None, max_length=2000)
     phone: str | None = Field(default=None, max_length=PHONE_MAX_LENGTH)
     website: str | None = Field(default=None, max_length=WEBSITE_MAX_LENGTH)
@@ -181,13 +199,13 @@ class ClaimCreate(_StrictInput):
 
 
 class Category(SQLModel):
-    slug: str
+    slug: CategorySlug
     label: str
 
 
 class DayHoursPublic(SQLModel):
     date: date
-    intervals: list[tuple[time, time]]
+    intervals: list[tuple[ClockTime, ClockTime]]
     unknown: bool
 
 
