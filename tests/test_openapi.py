@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api import openapi
 from api.auth.models import PASSWORD_MIN_LENGTH
 from api.errors import PROBLEM_MEDIA_TYPE
 from api.main import create_app
@@ -151,3 +152,12 @@ def test_a_shop_position_is_a_json_number(client: TestClient, session: Session) 
     refused = client.patch(f"{PREFIX}/shops/{shop.id}", json={"lat": "44.93"}, headers=headers)
     assert refused.status_code == 422
     assert client.patch(f"{PREFIX}/shops/{shop.id}", json={"lat": 44.93}, headers=headers).status_code == 200
+
+
+def test_every_rule_of_the_document_names_an_existing_operation(document: dict[str, Any]) -> None:
+    operations = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
+    assert set(openapi._RULE_STATUSES) <= operations, "a rule names an operation that no longer exists"
+    for method, path, name in openapi._PARAMETER_SCHEMAS:
+        assert (method, path) in operations
+        parameters = document["paths"][path][method.lower()]["parameters"]
+        assert name in {parameter["name"] for parameter in parameters}
