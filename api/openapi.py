@@ -4,10 +4,11 @@ FastAPI documents a route's success and, for routes with parameters, a JSON 422 
 answers every error as application/problem+json (api/errors.py). Here each operation gets the errors it can
 really give, computed from what the route depends on:
 - a token dependency → 401 (and the security requirement: optional when the token is optional);
-- a role check, or a "managed" object (owner or admin) → 403;
+- a role check → 403;
 - a path parameter (an id looked up) → 404;
 - parameters or a body → 422; a body → 413 (bodies have a size limit); a JSON body → 400 (unreadable);
-- a write session outside GET → 503 with Retry-After (the write lock could not be had);
+- a writer outside GET → 503 with Retry-After (the write lock could not be had);
+- any request target over 8 KiB → 414;
 - and the few answers only a rule of the service knows (409, 429), listed below by operation.
 """
 
@@ -20,11 +21,10 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute
 
 from api.auth.deps import get_optional_principal, get_principal, required_role
-from api.catalog.routes import CSV_MEDIA_TYPES, csv_body, get_managed_item
-from api.db import get_session
+from api.catalog.routes import CSV_MEDIA_TYPES, csv_body
+from api.db import get_writer
 from api.errors import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
 from api.shops.categories import CATEGORY_JSON_SCHEMA
-from api.shops.deps import get_managed_shop
 
 SECURITY_SCHEME = "HTTPBearer"
 SCHEMAS = "#/components/schemas/"
@@ -34,8 +34,6 @@ RESPONSES = "#/components/responses/"
 _DEPENDENCY_STATUSES: dict[Callable[..., Any], frozenset[int]] = {
     get_principal: frozenset({401}),
     get_optional_principal: frozenset({401}),
-    get_managed_shop: frozenset({403}),
-    get_managed_item: frozenset({403}),
     csv_body: frozenset({413, 415}),
 }
 
@@ -48,8 +46,12 @@ _RAW_BODIES: dict[Callable[..., Any], dict[str, Any]] = {
     },
 }
 
-# What only the service's rules know: wrong credentials, a conflict with the stored state, a rate limit.
+# What only the service's rules know: wrong credentials, a shop or item managed by someone else (looked up
+# inside the write), a conflict with the stored state, a rate limit.
 _RULE_STATUSES: dict[tuple[str, str], frozenset[int]] = {
+    ("PATCH", "/api/v1/shops/{shop_id}"): frozenset({403}),
+    ("POST", "/api/v1/shops/{shop_id}/items/import"): frozenset({403}),
+    ("DELETE", "/api/v1/items/{item_id}"): frozenset({403}),
     ("POST", "/api/v1/auth/register"): frozenset({409, 429}),
     ("POST", "/api/v1/auth/token"): frozenset({401, 429}),
     ("POST", "/api/v1/auth/refresh"): frozenset({401}),
@@ -57,8 +59,8 @@ _RULE_STATUSES: dict[tuple[str, str], frozenset[int]] = {
     ("POST", "/api/v1/shops/{shop_id}/claims"): frozenset({409}),
     ("POST", "/api/v1/admin/claims/{claim_id}/approve"): frozenset({409}),
     ("POST", "/api/v1/admin/claims/{claim_id}/reject"): frozenset({409}),
-    ("POST", "/api/v1/shops/{shop_id}/items"): frozenset({409}),
-    ("PATCH", "/api/v1/items/{item_id}"): frozenset({409}),
+    ("POST", "/api/v1/shops/{shop_id}/items"): frozenset({403, 409}),
+    ("PATCH", "/api/v1/items/{item_id}"): frozenset({403, 409}),
     ("GET", "/api/v1/health"): frozenset({503}),
 }
 
@@ -73,6 +75,15 @@ _RETRY_AFTER = {
     "description": "Secondes à attendre avant de réessayer.",
     "required": True,
     "schema": {"type": "integer", "minimum": 0},
+}
+
+
+# draft-ietf-httpapi-ratelimit-headers-07, for the limit closest to binding.
+_RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": "Le nombre d'essais de la fenêtre.",
+    "RateLimit-Remaining": "Ce qu'il en reste.",
+    "RateLimit-Reset": "Secondes avant que la limite se relâche.",
+    "RateLimit-Policy": "Les limites appliquées, par exemple « 10;w=900 ».",
 }
 
 
@@ -109,6 +120,7 @@ ERROR_RESPONSES: dict[int, tuple[str, dict[str, Any]]] = {
     ),
     409: ("Conflict", _problem("Contraire à l'état enregistré (slug `conflict` ou propre au domaine).")),
     413: ("PayloadTooLarge", _problem("Corps de la requête trop volumineux (slug `payload-too-large`).")),
+    414: ("UriTooLong", _problem("Adresse (chemin et paramètres) de plus de 8 Kio (slug `uri-too-long`).")),
     415: ("UnsupportedMediaType", _problem("Format du corps non accepté (slug `unsupported-media-type`).")),
     422: (
         "ValidationFailed",
@@ -120,15 +132,9 @@ ERROR_RESPONSES: dict[int, tuple[str, dict[str, Any]]] = {
             "Trop de tentatives (slug `rate-limited`).",
             headers={
                 "Retry-After": _RETRY_AFTER,
-                "RateLimit-Policy": {
-                    "description": "La politique de limite appliquée (brouillon IETF RateLimit headers).",
-                    "required": False,
-                    "schema": {"type": "string"},
-                },
-                "RateLimit": {
-                    "description": "Ce qu'il reste de la limite (brouillon IETF RateLimit headers).",
-                    "required": False,
-                    "schema": {"type": "string"},
+                **{
+                    name: {"description": description, "required": True, "schema": {"type": "string"}}
+                    for name, description in _RATE_LIMIT_HEADERS.items()
                 },
             },
         ),
@@ -180,7 +186,8 @@ def error_statuses(method: str, path: str, dependant: Dependant) -> set[int]:
         statuses.add(422)
     if has_body:
         statuses.add(413)
-    if method != "GET" and get_session in calls:
+    statuses.add(414)
+    if method != "GET" and get_writer in calls:
         statuses.add(_WRITE_LOCK_BUSY)
     statuses |= _RULE_STATUSES.get((method, path), frozenset())
     return statuses

@@ -81,7 +81,9 @@ def test_errors_are_declared_where_they_can_happen(
 def test_limits_and_write_lock_answers_declare_their_headers(document: dict[str, Any]) -> None:
     responses = document["components"]["responses"]
     assert responses["RateLimited"]["headers"]["Retry-After"]["required"] is True
-    assert {"RateLimit-Policy", "RateLimit"} <= set(responses["RateLimited"]["headers"])
+    assert {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"} <= set(
+        responses["RateLimited"]["headers"]
+    )
     assert responses["Unauthorized"]["headers"]["WWW-Authenticate"]["required"] is True
     written = _operation(document, "post", "/shops")["responses"]["503"]["$ref"]
     assert "Retry-After" in _resolve(document, written)["headers"]
