@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -194,6 +195,10 @@ _VALIDATION_MESSAGES = {
     "int_type": "Un nombre entier est attendu.",
     "float_parsing": "Un nombre est attendu.",
     "bool_parsing": "Une valeur vrai/faux est attendue.",
+    "bool_type": "Une valeur vrai/faux (true ou false) est attendue.",
+    "float_type": "Un nombre est attendu.",
+    "int_from_float": "Un nombre entier est attendu.",
+    "list_type": "Une liste est attendue.",
     "greater_than_equal": "La valeur doit être au moins {ge}.",
     "less_than_equal": "La valeur doit être au plus {le}.",
     "greater_than": "La valeur doit être supérieure à {gt}.",
@@ -282,13 +287,24 @@ async def http_exception_problem(request: Request, exc: StarletteHTTPException) 
     slug, title, detail = _HTTP_PROBLEMS.get(
         exc.status_code, ("http-error", "Erreur", "La requête n'a pas pu aboutir.")
     )
+    headers = dict(exc.headers or {})
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow")
+        allowed = _allowed_methods(request) or headers.get("Allow")
         if allowed:
+            headers["Allow"] = allowed
             detail = f"Cette adresse n'accepte pas {request.method} ; méthodes possibles : {allowed}."
-    return problem_response(
-        exc.status_code, slug, title, detail, instance=request.url.path, headers=exc.headers
-    )
+    return problem_response(exc.status_code, slug, title, detail, instance=request.url.path, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """Every method of every route at this path: Starlette's 405 names only the first route's."""
+    path = request.url.path
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods.update(route.methods or ())
+    return ", ".join(sorted(methods)) if methods else None
 
 
 async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:

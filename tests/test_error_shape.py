@@ -1,5 +1,6 @@
 """Every error path answers with the same problem+json shape and a French detail a person can act on."""
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -35,6 +36,10 @@ def test_every_error_path_has_the_problem_shape(client: TestClient, session: Ses
     assert_problem(client.get("/api/"), 404, "not-found")
     body = assert_problem(client.delete("/api/v1/health"), 405, "method-not-allowed")
     assert "GET" in body["detail"]
+    # Two routes share /items/{id}: the answer names the methods of both.
+    refused = client.put(f"/api/v1/items/{uuid.uuid4()}", json={})
+    assert_problem(refused, 405, "method-not-allowed")
+    assert refused.headers["Allow"] == "DELETE, PATCH"
     body = assert_problem(client.post("/api/v1/auth/register", json={"email": "x"}), 422, "validation-error")
     assert {e["field"] for e in body["errors"]} >= {"email", "password", "display_name"}
     body = assert_problem(
