@@ -63,7 +63,7 @@ def required_role(dependency: object) -> Role | None:
 AdminPrincipal = Annotated[Principal, Depends(require_role(Role.admin))]
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     # uvicorn has already replaced this with X-Forwarded-For when the peer is a trusted proxy.
     return request.client.host if request.client else "unknown"
 

@@ -22,7 +22,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
 async def register(data: RegisterIn, read: ReaderDep, write: WriterDep, address: ClientAddress) -> UserPublic:
-    """Create a shopper account (a limited number per address and hour)."""
+    """Create a shopper account (a limited number per address in ten minutes)."""
     quota = await read(partial(service.sign_up_quota, address=address, now=utcnow()))
     if quota.remaining == 0:
         raise service.sign_up_refusal(quota)
