@@ -4,7 +4,7 @@ import uuid
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlmodel import Session
 
 from api.auth.deps import CurrentPrincipal
@@ -68,8 +68,15 @@ async def import_items(
     write: WriterDep,
     principal: CurrentPrincipal,
     body: Annotated[bytes, Depends(csv_body)],
+    dry_run: Annotated[
+        bool, Query(description="true: say what would be created and updated, write nothing")
+    ] = False,
 ) -> ImportResult:
-    """Import items from a CSV file (its owner): all rows or none, every bad line reported."""
+    """Import items from a CSV file (its owner): all rows or none, every bad line reported.
+
+    With `dry_run=true`, the same checks and the counts the import would give, with nothing written: the
+    preview a merchant confirms.
+    """
 
     def ownership(session: Session) -> None:
         shops_service.managed_shop(session=session, shop_id=shop_id, principal=principal)
@@ -78,6 +85,13 @@ async def import_items(
     # ten megabytes of CSV would keep every other writer waiting.
     await read(ownership)
     rows = await anyio.to_thread.run_sync(service.parse_csv, body)
+
+    def preview(session: Session) -> ImportResult:
+        shop = shops_service.managed_shop(session=session, shop_id=shop_id, principal=principal)
+        return service.preview_rows(session=session, shop=shop, rows=rows)
+
+    if dry_run:
+        return await read(preview)
 
     def work(session: Session) -> ImportResult:
         shop = shops_service.managed_shop(session=session, shop_id=shop_id, principal=principal)

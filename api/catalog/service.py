@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -28,6 +29,20 @@ from api.shops.models import Shop
 
 CSV_COLUMNS = ("kind", "name", "description", "category", "price_cents", "in_stock")
 CSV_OPTIONAL_COLUMNS = ("external_ref",)
+# The French headers a spreadsheet made by hand is likely to carry (compared without case, accents or
+# spaces), beside the contract's English ones. « prix » is in euros (1,20), « price_cents » in cents (120).
+CSV_FRENCH_COLUMNS = {
+    "type": "kind",
+    "nom": "name",
+    "categorie": "category",
+    "prix": "price_euros",
+    "en_stock": "in_stock",
+    "reference": "external_ref",
+}
+_KINDS = {"product": "product", "produit": "product", "service": "service", "prestation": "service"}
+_EUROS = re.compile(r"([0-9]{1,13})(?:[.,]([0-9]{1,2}))?")
+# Cells that are one line by nature: a line break there is a quote opened too early.
+_ONE_LINE_COLUMNS = ("kind", "name", "category", "price_cents", "price_euros", "in_stock", "external_ref")
 CSV_MAX_ROWS = 50_000
 _TRUE = {"true", "1", "oui", "vrai", "yes", "o"}
 _FALSE = {"false", "0", "non", "faux", "no", "n"}
@@ -148,8 +163,9 @@ def _shown(value: str) -> str:
 
 def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
+    kind = row["kind"].strip().lower()
     payload: dict[str, Any] = {
-        "kind": row["kind"].strip().lower(),
+        "kind": _KINDS.get(kind, kind),
         "name": row["name"],
         "description": row.get("description") or None,
         "category": row.get("category") or None,
@@ -168,6 +184,13 @@ def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
                 f"price_cents : « {_shown(price)} » n'est pas un nombre entier de centimes "
                 "(ex. 120 pour 1,20 €)."
             )
+    euros = (row.get("price_euros") or "").strip().replace(" ", "").replace("\u202f", "").removesuffix("€")
+    if euros:
+        match = _EUROS.fullmatch(euros)
+        if match:
+            payload["price_cents"] = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
+        else:
+            problems.append(f"prix : « {_shown(euros)} » n'est pas un prix en euros (ex. 1,20).")
     in_stock = _parse_bool(row.get("in_stock") or "")
     if in_stock is None:
         problems.append(
@@ -188,42 +211,93 @@ def import_rows(*, session: Session, shop: Shop, rows: list[ItemCreate]) -> Impo
     return _upsert_items(session=session, shop=shop, rows=rows)
 
 
+def preview_rows(*, session: Session, shop: Shop, rows: list[ItemCreate]) -> ImportResult:
+    """What import_rows would do, writing nothing: how many items it would create and update."""
+    updated = len(_existing_by_ref(session=session, shop=shop, rows=rows))
+    return ImportResult(created=len(rows) - updated, updated=updated)
+
+
+def _existing_by_ref(*, session: Session, shop: Shop, rows: list[ItemCreate]) -> dict[str, Item]:
+    refs = [row.external_ref for row in rows if row.external_ref is not None]
+    if not refs:
+        return {}
+    known = select(Item).where(Item.shop_id == shop.id, col(Item.external_ref).in_(refs))
+    return {item.external_ref: item for item in session.exec(known) if item.external_ref is not None}
+
+
+def _header_key(name: str) -> str:
+    """« Catégorie », « en stock », « EN-STOCK » → categorie, en_stock, en_stock."""
+    plain = unicodedata.normalize("NFKD", name.strip().lower())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[\s-]+", "_", plain)
+
+
+def _column(name: str) -> str | None:
+    key = _header_key(name)
+    if key in CSV_COLUMNS or key in CSV_OPTIONAL_COLUMNS:
+        return key
+    return CSV_FRENCH_COLUMNS.get(key)
+
+
 def _csv_reader(text: str) -> "csv.DictReader[str]":
-    """A reader of the rows, by lowercase column names, once the header is known to be ours."""
+    """A strict reader of the rows, by column, once the header is known to be ours (English or French)."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote that is never closed, or text after a closing quote, is an error, not a cell.
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         fieldnames = reader.fieldnames or []
     except csv.Error:
         raise invalid("line 1", _UNREADABLE_LINE) from None
-    header = [name.strip().lower() for name in fieldnames]
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in CSV_COLUMNS + CSV_OPTIONAL_COLUMNS]
-    if missing or unknown:
+    header = [_column(name) for name in fieldnames]
+    known = [c for c in header if c is not None]
+    unknown = [name.strip() for name, c in zip(fieldnames, header, strict=True) if c is None]
+    doubled = sorted(
+        {c for c in known if known.count(c) > 1}
+        | ({"price_cents"} if "price_euros" in known and "price_cents" in known else set())
+    )
+    missing = [
+        c for c in CSV_COLUMNS if c not in known and not (c == "price_cents" and "price_euros" in known)
+    ]
+    if missing or unknown or doubled:
         parts = []
         if missing:
             parts.append("colonnes manquantes : " + ", ".join(missing))
         if unknown:
             parts.append("colonnes inconnues : " + ", ".join(unknown))
-        detail = "En-tête invalide (" + " ; ".join(parts) + "). Attendu : " + ",".join(CSV_COLUMNS) + "."
+        if doubled:
+            parts.append("colonnes en double : " + ", ".join(doubled))
+        detail = (
+            "En-tête invalide ("
+            + " ; ".join(parts)
+            + "). Attendu : "
+            + ",".join(CSV_COLUMNS)
+            + " ou, en français : type,nom,description,catégorie,prix,en_stock."
+        )
         raise invalid("line 1", detail)
-    reader.fieldnames = header
+    reader.fieldnames = [c or "" for c in header]
     return reader
 
 
-def _records(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[str | Any, str | Any] | None]]:
-    """Each record with its line number; None for a line the csv module cannot read."""
+_BAD_QUOTES = (
+    "Guillemets mal placés : un guillemet ouvert doit être refermé avant la fin de la cellule, et un "
+    "guillemet à l'intérieur d'une cellule s'écrit deux fois (\"\")."
+)
+
+
+def _records(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[str | Any, str | Any] | str]]:
+    """Each record with the line it starts on, or what is wrong with a record the csv module cannot read."""
     while True:
+        start = reader.reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error:
-            # The reader starts afresh on the next line; DictReader's own count is not updated on an error.
-            yield reader.reader.line_num, None
+        except csv.Error as exc:
+            # The reader starts afresh on the next line.
+            yield start, _UNREADABLE_LINE if "field limit" in str(exc) else _BAD_QUOTES
             continue
-        yield reader.line_num, row
+        yield start, row
 
 
 def _valid_rows(reader: "csv.DictReader[str]") -> list[ItemCreate]:
@@ -236,13 +310,26 @@ def _valid_rows(reader: "csv.DictReader[str]") -> list[ItemCreate]:
             raise PayloadTooLarge(
                 f"Le fichier dépasse {CSV_MAX_ROWS} lignes : découpez-le en plusieurs fichiers."
             )
-        if row is None:
-            errors.append(field_error(f"line {line}", _UNREADABLE_LINE))
+        if isinstance(row, str):
+            errors.append(field_error(f"line {line}", row))
             continue
         if None in row:
             errors.append(field_error(f"line {line}", "Cette ligne a plus de colonnes que l'en-tête."))
             continue
         if all(not (value or "").strip() for value in row.values()):
+            continue
+        if any(value is None for value in row.values()):
+            errors.append(field_error(f"line {line}", "Cette ligne a moins de colonnes que l'en-tête."))
+            continue
+        broken = [c for c in _ONE_LINE_COLUMNS if "\n" in (row.get(c) or "") or "\r" in (row.get(c) or "")]
+        if broken:
+            errors.append(
+                field_error(
+                    f"line {line}",
+                    f"La colonne {broken[0]} s'étend sur plusieurs lignes : un guillemet a été ouvert sans "
+                    "être refermé à temps.",
+                )
+            )
             continue
         item, problems = _row_item({k: v or "" for k, v in row.items()}, line, seen_refs)
         if problems:
@@ -279,11 +366,7 @@ def _row_item(
 
 def _upsert_items(*, session: Session, shop: Shop, rows: list[ItemCreate]) -> ImportResult:
     """Rows with a reference already known in the shop update that item; the others are created."""
-    refs = [row.external_ref for row in rows if row.external_ref is not None]
-    existing: dict[str, Item] = {}
-    if refs:
-        known = select(Item).where(Item.shop_id == shop.id, col(Item.external_ref).in_(refs))
-        existing = {item.external_ref: item for item in session.exec(known) if item.external_ref is not None}
+    existing = _existing_by_ref(session=session, shop=shop, rows=rows)
     created = updated = 0
     now = utcnow()
     new_items: list[Item] = []

@@ -66,7 +66,7 @@ describe('merchant helpers', () => {
   it('makes a CSV template a French spreadsheet opens', () => {
     const template = csvTemplate();
     expect(
-      template.startsWith('\ufeffkind;name;description;category;price_cents;in_stock;external_ref\r\n'),
+      template.startsWith('\ufefftype;nom;description;catégorie;prix;en_stock;référence\r\n'),
     ).toBe(true);
     expect(template.trim().split('\r\n')).toHaveLength(4);
     expect(lineLabel('line 12')).toBe('Ligne 12');

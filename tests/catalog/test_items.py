@@ -221,3 +221,85 @@ def test_csv_cell_too_long_for_the_csv_module_is_a_bad_line(client: TestClient, 
     )
     assert header_too_long.status_code == 422
     assert header_too_long.json()["errors"][0]["field"] == "line 1"
+
+
+def _import(client: TestClient, shop_id: str, headers: dict[str, str], text: str, query: str = ""):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/v1/shops/{shop_id}/items/import{query}",
+        content=text.encode(),
+        headers={**headers, "Content-Type": "text/csv"},
+    )
+
+
+def test_csv_with_french_headers_and_prices_in_euros(client: TestClient, session: Session) -> None:
+    shop_id, headers = _merchant(client, session)
+    csv_text = (
+        "\ufeffType;Nom;Description;Catégorie;Prix;En stock;Référence\r\n"
+        "produit;Baguette tradition;;Pains;1,20;oui;B1\r\n"
+        "service;Retouche d'ourlet;;Retouches;12;non;\r\n"
+        "produit;Pain de campagne;;Pains;3.5 €;oui;\r\n"
+    )
+    response = _import(client, shop_id, headers, csv_text)
+    assert response.status_code == 200, response.text
+    items = {i["name"]: i for i in client.get(f"/api/v1/shops/{shop_id}/items").json()["results"]}
+    assert items["Baguette tradition"]["price_cents"] == 120
+    assert (items["Retouche d'ourlet"]["kind"], items["Retouche d'ourlet"]["price_cents"]) == (
+        "service",
+        1200,
+    )
+    assert items["Pain de campagne"]["price_cents"] == 350
+
+    bad_price = _import(
+        client, shop_id, headers, "type;nom;description;catégorie;prix;en_stock\nproduit;Pain;;;1,205;oui\n"
+    )
+    assert bad_price.status_code == 422
+    assert "1,20" in bad_price.json()["errors"][0]["detail"]
+
+
+def test_csv_is_read_strictly_and_a_broken_line_imports_nothing(client: TestClient, session: Session) -> None:
+    shop_id, headers = _merchant(client, session)
+    # The quote opened on line 3 is never closed: before, it swallowed line 4 and published the result.
+    unclosed = (
+        "kind;name;description;category;price_cents;in_stock\n"
+        "product;Croissant;;Viennoiseries;110;oui\n"
+        'product;"Quote non fermée;x;Pains;100;oui\n'
+        "product;Brioche;;Viennoiseries;250;oui\n"
+    )
+    response = _import(client, shop_id, headers, unclosed)
+    assert response.status_code == 422, response.text
+    errors = {e["field"]: e["detail"] for e in response.json()["errors"]}
+    assert list(errors) == ["line 3"]
+    assert "guillemet" in errors["line 3"]
+
+    # Closed two lines later: a name that runs over several lines is refused where it starts.
+    closed_late = (
+        "kind;name;description;category;price_cents;in_stock\n"
+        'product;"Quote fermée trop tard;x;Pains;100;oui\n'
+        'product;Brioche";;Viennoiseries;250;oui\n'
+        "product;Éclair;;Pâtisseries;250;oui\n"
+    )
+    errors = {
+        e["field"]: e["detail"] for e in _import(client, shop_id, headers, closed_late).json()["errors"]
+    }
+    assert list(errors) == ["line 2"]
+    assert "plusieurs lignes" in errors["line 2"]
+
+    short = "kind;name;description;category;price_cents;in_stock\nproduct;Pain;;\n"
+    errors = {e["field"]: e["detail"] for e in _import(client, shop_id, headers, short).json()["errors"]}
+    assert errors == {"line 2": "Cette ligne a moins de colonnes que l'en-tête."}
+    assert client.get(f"/api/v1/shops/{shop_id}/items").json()["results"] == []
+
+
+def test_csv_preview_counts_without_writing(client: TestClient, session: Session) -> None:
+    shop_id, headers = _merchant(client, session)
+    first = f"{HEADER},external_ref\nproduct,Baguette,,,120,oui,B1\n"
+    assert _import(client, shop_id, headers, first).json() == {"created": 1, "updated": 0}
+    second = f"{HEADER},external_ref\nproduct,Baguette,,,130,oui,B1\nproduct,Ficelle,,,90,oui,B2\n"
+    preview = _import(client, shop_id, headers, second, "?dry_run=true")
+    assert preview.status_code == 200
+    assert preview.json() == {"created": 1, "updated": 1}
+    items = client.get(f"/api/v1/shops/{shop_id}/items").json()["results"]
+    assert [(i["name"], i["price_cents"]) for i in items] == [("Baguette", 120)]
+    # A stranger cannot preview someone else's import either.
+    stranger = bearer(sign_in(client, make_user(session).email))
+    assert _import(client, shop_id, stranger, second, "?dry_run=true").status_code == 403

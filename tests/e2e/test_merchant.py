@@ -31,10 +31,16 @@ BAD_CSV = (
     "product;Pain au maïs;;Pains;abc;oui\n"
     "gadget;Tarte;;;450;oui\n"
 )
+UNCLOSED_QUOTE_CSV = (
+    "type;nom;description;catégorie;prix;en_stock\n"
+    "produit;Croissant;;Viennoiseries;1,10;oui\n"
+    'produit;"Quote non fermée;x;Pains;1,00;oui\n'
+    "produit;Brioche;;Viennoiseries;2,50;oui\n"
+)
 GOOD_CSV = (
-    "kind,name,description,category,price_cents,in_stock\n"
-    "product,Pain sans gluten,Farine de riz et de sarrasin,Pains,520,oui\n"
-    "service,Commande de gâteau,Sur réservation,Pâtisserie,,non\n"
+    "type;nom;description;catégorie;prix;en_stock\n"
+    "produit;Pain sans gluten;Farine de riz et de sarrasin;Pains;5,20;oui\n"
+    "service;Commande de gâteau;Sur réservation;Pâtisserie;;non\n"
 )
 
 
@@ -144,7 +150,7 @@ def test_register_a_shop_complete_it_and_get_it_approved(new_context, server: st
         importer.get_by_role("link", name="Télécharger un modèle CSV").click()
     assert download.value.suggested_filename == "modele-catalogue.csv"
     template = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
-    assert template[0] == "kind;name;description;category;price_cents;in_stock;external_ref"
+    assert template[0] == "type;nom;description;catégorie;prix;en_stock;référence"
 
     importer.get_by_label("Fichier CSV").set_input_files(_csv("catalogue.csv", BAD_CSV))
     importer.get_by_role("button", name="Importer le fichier").click()
@@ -155,8 +161,22 @@ def test_register_a_shop_complete_it_and_get_it_approved(new_context, server: st
     expect(report.get_by_role("listitem").nth(1)).to_contain_text("Ligne 3 : ")
     expect(catalogue.get_by_role("heading", name="Votre catalogue est vide")).to_be_visible()
 
+    # A quote never closed is a bad line, not an item that swallows the next one.
+    importer.get_by_label("Fichier CSV").set_input_files(_csv("catalogue.csv", UNCLOSED_QUOTE_CSV))
+    importer.get_by_role("button", name="Importer le fichier").click()
+    report = importer.get_by_role("alert")
+    expect(report.get_by_role("listitem")).to_have_count(1)
+    expect(report.get_by_role("listitem").first).to_contain_text(re.compile(r"^Ligne 3\s:\sGuillemets"))
+    expect(catalogue.get_by_role("heading", name="Votre catalogue est vide")).to_be_visible()
+
+    # A good file is checked first, and imported once confirmed.
     importer.get_by_label("Fichier CSV").set_input_files(_csv("catalogue.csv", GOOD_CSV))
     importer.get_by_role("button", name="Importer le fichier").click()
+    expect(importer.get_by_role("status")).to_have_text(
+        "Fichier vérifié : 2 articles seront créés, 0 article mis à jour. Rien n’est encore importé."
+    )
+    expect(catalogue.get_by_role("heading", name="Votre catalogue est vide")).to_be_visible()
+    importer.get_by_role("button", name="Confirmer l’import").click()
     expect(importer.get_by_role("status")).to_have_text(
         "Import terminé : 2 articles créés, 0 article mis à jour."
     )
