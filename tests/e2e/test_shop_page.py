@@ -65,6 +65,20 @@ def test_shop_page_of_a_demo_shop(page: Page) -> None:
     expect(page.get_by_role("region", name="Vous tenez ce commerce ?")).to_have_count(0)
 
 
+def test_stock_is_said_of_products_only(page: Page) -> None:
+    page.goto("/")
+    wait_for_results(page)
+    search_for(page, "ressemelage")
+    result_cards(page).first.get_by_role("link").click()
+    services = page.locator("ul.item-list > li[data-kind=service]")
+    expect(services.first).to_be_visible()
+    # A shoe repair shop's services say nothing of stock; its products (polish, laces) still do.
+    expect(services.first.locator(".item-side")).not_to_contain_text("En stock")
+    expect(page.locator("ul.item-list > li[data-kind=service] .stock-in")).to_have_count(0)
+    products = page.locator("ul.item-list > li[data-kind=product]")
+    expect(products.first.locator(".stock-in, .stock-out")).to_have_text(re.compile(r"^En (stock|rupture)$"))
+
+
 def test_shop_imported_from_openstreetmap(page: Page) -> None:
     page.goto("/")
     wait_for_results(page)

@@ -6,12 +6,23 @@ import { formatPrice } from '../format.js';
  * Name and details on one side, price and stock on the other. The public page adds the description;
  * the merchant sees the kind beside the shelf and gets `actions` (edit, delete).
  */
+/** « En stock » tells something of a product only: a service says nothing until it is unavailable. */
+export function stockLabel(item, isService = item.kind === 'service') {
+  if (isService) return item.in_stock ? null : h('span', { class: 'stock-out' }, 'Indisponible');
+  return h(
+    'span',
+    { class: item.in_stock ? 'stock-in' : 'stock-out' },
+    item.in_stock ? 'En stock' : 'En rupture',
+  );
+}
+
 export function itemRow(item, { withDescription = true, withKind = false, actions = null } = {}) {
-  const kind = item.kind === 'service' ? 'Service' : 'Produit';
+  const isService = item.kind === 'service';
+  const kind = isService ? 'Service' : 'Produit';
   const category = [withKind ? kind : null, item.category].filter(Boolean).join(' · ');
   return h(
     'li',
-    { class: `item-row${item.in_stock ? '' : ' is-out'}` },
+    { 'class': `item-row${item.in_stock ? '' : ' is-out'}`, 'data-kind': item.kind },
     h(
       'div',
       { class: 'item-main' },
@@ -27,11 +38,7 @@ export function itemRow(item, { withDescription = true, withKind = false, action
         { class: 'price' },
         item.price_cents === null ? 'Prix non indiqué' : formatPrice(item.price_cents),
       ),
-      h(
-        'span',
-        { class: item.in_stock ? 'stock-in' : 'stock-out' },
-        item.in_stock ? 'En stock' : 'En rupture',
-      ),
+      stockLabel(item, isService),
     ),
     actions ? h('div', { class: 'item-actions' }, actions) : null,
   );

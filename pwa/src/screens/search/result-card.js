@@ -26,7 +26,9 @@ function matchedItems(items) {
         { class: item.in_stock ? null : 'is-out' },
         h('span', { class: 'item-name' }, item.name),
         item.price_cents === null ? null : h('span', { class: 'price' }, formatPrice(item.price_cents)),
-        item.in_stock ? null : h('span', { class: 'stock-out' }, 'en rupture'),
+        item.in_stock
+          ? null
+          : h('span', { class: 'stock-out' }, item.kind === 'service' ? 'indisponible' : 'en rupture'),
       ),
     ),
   );
