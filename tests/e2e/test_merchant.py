@@ -182,6 +182,18 @@ def test_register_a_shop_complete_it_and_get_it_approved(new_context, server: st
     )
     expect(catalogue.locator("li.item-row")).to_have_count(2)
 
+    # A new item shows first, where the merchant is, not after the items already listed.
+    new_name = "Confiture d’abricots du Vercors"
+    catalogue.get_by_role("button", name="Ajouter un article").click()
+    dialog = page.get_by_role("dialog", name="Ajouter un article")
+    dialog.get_by_label("Nom").fill(new_name)
+    dialog.get_by_role("button", name="Ajouter l’article").click()
+    expect(dialog).to_be_hidden()
+    first = catalogue.locator("li.item-row").first
+    expect(first).to_contain_text(new_name)
+    expect(first).to_be_in_viewport()
+    expect(first.get_by_role("button", name=f"Modifier {new_name}")).to_be_focused()
+
     # The city approves the shop.
     admin_context: BrowserContext = new_context(base_url=server)
     admin = admin_context.new_page()

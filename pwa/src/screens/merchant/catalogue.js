@@ -31,9 +31,11 @@ export function catalogue({ api, shop }) {
       save: (body) => api.authed(`${base}/items`, { method: 'POST', body }),
     });
     if (!created) return;
-    items.push(created);
+    // First in the list, where the merchant is looking, rather than after every page already shown.
+    items.unshift(created);
     render();
     said.say(`« ${created.name} » est ajouté au catalogue.`);
+    list.firstElementChild?.querySelector('button')?.focus();
   });
 
   function row(item) {
