@@ -8,6 +8,7 @@ from tests.e2e.flows import (
     heading,
     new_person,
     open_register_form,
+    open_section,
     profile_card,
     register,
     sign_in,
@@ -69,6 +70,27 @@ def test_wrong_password_shows_the_french_error(page: Page, server: str) -> None:
     expect(alert).to_have_text(detail)
     expect(alert).to_contain_text("incorrect")
     expect(profile_card(page)).to_have_count(0)
+
+
+def test_an_empty_sign_in_says_what_to_fill_in(page: Page) -> None:
+    open_section(page, "/compte")
+    panel = page.get_by_role("tabpanel", name="Se connecter")
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if "/auth/token" in request.url else None)
+    panel.get_by_role("button", name="Se connecter").click()
+    expect(panel.get_by_role("alert")).to_have_text(
+        "Remplissez les champs « Adresse e-mail », « Mot de passe »."
+    )
+    email = panel.get_by_label("Adresse e-mail")
+    expect(email).to_be_focused()
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#signin-email-error")).to_have_text("Ce champ est à remplir.")
+    # Once the e-mail is there, only the password is asked for; nothing was sent meanwhile.
+    email.fill("quelqu.un@example.fr")
+    panel.get_by_role("button", name="Se connecter").click()
+    expect(panel.get_by_role("alert")).to_have_text("Remplissez le champ « Mot de passe ».")
+    expect(email).not_to_have_attribute("aria-invalid", "true")
+    assert sent == []
 
 
 def test_short_password_is_shown_next_to_the_field(page: Page) -> None:

@@ -27,6 +27,7 @@ function field({ id, name, label, hint, control }) {
   );
   return {
     name,
+    label,
     input: control,
     wrapper,
     setError(message) {
@@ -156,6 +157,23 @@ export function submitForm({
 }
 
 /**
+ * Required fields left empty are said before anything is sent: which ones, next to each, focus on the
+ * first (rather than a server answer naming a field by its API key).
+ */
+function reportEmptyFields(fields, alert) {
+  const empty = fields.filter(
+    (field) => field.input.required && !field.input.disabled && field.input.value.trim() === '',
+  );
+  for (const field of fields) field.setError(empty.includes(field) ? 'Ce champ est à remplir.' : null);
+  if (!empty.length) return false;
+  const labels = empty.map((field) => `« ${field.label} »`).join(', ');
+  alert.textContent =
+    empty.length === 1 ? `Remplissez le champ ${labels}.` : `Remplissez les champs ${labels}.`;
+  empty[0].input.focus();
+  return true;
+}
+
+/**
  * Submits with one request at a time; shows problem+json errors next to their
  * fields and everything else in the form's alert region.
  */
@@ -165,6 +183,7 @@ export function handleSubmit(form, { fields, alert, submit, busyLabel, action })
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (busy) return;
+    if (reportEmptyFields(fields, alert)) return;
     busy = true;
     submit.setAttribute('aria-disabled', 'true');
     submit.textContent = busyLabel;
