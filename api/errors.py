@@ -185,6 +185,28 @@ def problem_response(
 
 
 # French wording of pydantic's error types; anything else falls back to a generic sentence.
+# The French names of the fields people fill in, for a message about one of them.
+FIELD_LABELS = {
+    "email": "Adresse e-mail",
+    "password": "Mot de passe",
+    "display_name": "Nom affiché",
+    "name": "Nom",
+    "category": "Catégorie",
+    "address": "Adresse",
+    "lat": "Position",
+    "lon": "Position",
+    "phone": "Téléphone",
+    "website": "Site web",
+    "description": "Présentation",
+    "opening_hours": "Horaires",
+    "kind": "Type",
+    "price_cents": "Prix",
+    "in_stock": "Disponibilité",
+    "external_ref": "Référence",
+    "message": "Message",
+    "q": "Recherche",
+}
+
 _VALIDATION_MESSAGES = {
     "missing": "Ce champ est obligatoire.",
     "extra_forbidden": "Ce champ n'est pas accepté.",
@@ -257,11 +279,16 @@ async def _app_error_handler(request: Request, exc: Exception) -> JSONResponse:
 async def _request_validation_handler(request: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, RequestValidationError):  # pragma: no cover
         raise exc
-    errors = validation_errors(exc.errors())
+    raw = exc.errors()
+    errors = validation_errors(raw)
     detail = "Certaines données envoyées sont invalides : corrigez les champs signalés puis réessayez."
     if len(errors) == 1:
-        # One problem: say it outright, so a client showing only `detail` is still precise.
-        detail = f"{errors[0]['detail']} (champ « {errors[0]['field']} »)"
+        # One problem: say it outright, so a client showing only `detail` is still precise, in words a
+        # person reads (the field's French name, never its key).
+        detail = errors[0]["detail"]
+        label = FIELD_LABELS.get(errors[0]["field"].rsplit(".", 1)[-1])
+        if label is not None and raw[0].get("type") in _VALIDATION_MESSAGES:
+            detail = f"{label} : {detail[0].lower()}{detail[1:]}"
     return problem_response(
         422,
         "validation-error",

@@ -145,3 +145,22 @@ def unreachable_database_client() -> Iterator[TestClient]:
 def test_health_is_503_when_the_database_is_unreachable(unreachable_database_client: TestClient) -> None:
     body = assert_problem(unreachable_database_client.get("/api/v1/health"), 503, "service-unavailable")
     assert "base de données" in body["detail"]
+
+
+def test_one_bad_field_is_named_in_french_not_by_its_key(client: TestClient) -> None:
+    missing = client.post(
+        "/api/v1/auth/register", json={"email": "lea@example.fr", "password": DEFAULT_PASSWORD}
+    )
+    body = assert_problem(missing, 422, "validation-error")
+    assert body["detail"] == "Nom affiché : ce champ est obligatoire."
+    assert body["errors"] == [{"field": "display_name", "detail": "Ce champ est obligatoire."}]
+    # A sentence that already says what is wrong is given as it is.
+    short = client.post(
+        "/api/v1/auth/register", json={"email": "lea@example.fr", "password": "court", "display_name": "Léa"}
+    )
+    assert assert_problem(short, 422, "validation-error")["detail"] == (
+        "Le mot de passe doit contenir au moins 10 caractères."
+    )
+    unknown = client.get("/api/v1/search", params={"q": "pain", "category": "nulle-part"})
+    detail = assert_problem(unknown, 422, "validation-error")["detail"]
+    assert "(champ" not in detail and "/api/" not in detail

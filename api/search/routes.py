@@ -64,7 +64,7 @@ async def search_shops(
     plurals and small typos; the last word may be unfinished. Searches are logged without any position.
     """
     if category is not None and category not in CATEGORIES:
-        raise invalid("category", "Catégorie inconnue : choisissez-en une de GET /api/v1/categories.")
+        raise invalid("category", "Catégorie inconnue : choisissez-en une dans la liste des catégories.")
     params = SearchParams(
         q=q,
         lat=lat,

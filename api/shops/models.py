@@ -99,7 +99,7 @@ class _StrictInput(SQLModel):
 
 def _check_category(value: str | None) -> str | None:
     if value is not None and value not in CATEGORIES:
-        raise ValueError("Catégorie inconnue : choisissez-en une de GET /api/v1/categories.")
+        raise ValueError("Catégorie inconnue : choisissez-en une dans la liste des catégories.")
     return value
 
 
