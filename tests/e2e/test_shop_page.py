@@ -101,3 +101,13 @@ def test_unknown_shop(page: Page) -> None:
     expect(heading(page)).to_have_text("Commerce introuvable")
     page.get_by_role("link", name="Revenir à la recherche").click()
     expect(heading(page)).to_have_text("Rechercher")
+
+
+def test_a_malformed_shop_address_is_a_missing_shop_not_an_error_to_retry(page: Page) -> None:
+    page.goto("/boutique/pas-un-identifiant")
+    expect(heading(page)).to_have_text("Commerce introuvable")
+    expect(
+        page.get_by_role("heading", name="Cette boutique n’existe pas (ou plus) dans l’application")
+    ).to_be_visible()
+    expect(page.get_by_text("Identifiant invalide")).to_have_count(0)
+    expect(page.get_by_role("button", name="Réessayer")).to_have_count(0)

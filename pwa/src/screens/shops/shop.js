@@ -86,13 +86,14 @@ export function shopScreen({ api, auth }) {
         } catch (error) {
           if (unmounted) return;
           body.removeAttribute('aria-busy');
-          if (error.status === 404) {
+          // A malformed address (422) is as absent as an unknown one: trying again cannot help.
+          if (error.status === 404 || error.status === 422) {
             heading.textContent = 'Commerce introuvable';
             setTitle('Commerce introuvable');
             setChildren(
               body,
               emptyState({
-                title: 'Ce commerce n’est pas (ou plus) dans l’application',
+                title: 'Cette boutique n’existe pas (ou plus) dans l’application',
                 text: 'Il a peut-être fermé ou attend encore sa validation par la ville.',
                 actions: [h('a', { class: 'button button-secondary', href: '/' }, 'Revenir à la recherche')],
               }),
