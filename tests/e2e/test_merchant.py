@@ -84,6 +84,13 @@ def test_register_a_shop_complete_it_and_get_it_approved(new_context, server: st
     expect(page.get_by_text("Votre commerce est inscrit.")).to_be_visible()
     expect(page.locator(".status-row")).to_have_text("En attente de validation")
 
+    # The page's sections are one row of chips, not underlined text wrapping over two lines.
+    sections = page.get_by_role("navigation", name="Sections de la page").get_by_role("link")
+    expect(sections).to_have_count(4)
+    tops = {round(sections.nth(n).bounding_box()["y"]) for n in range(4)}  # type: ignore[index]
+    assert len(tops) == 1, tops
+    assert sections.first.evaluate("a => getComputedStyle(a).textDecorationLine") == "none"
+
     # Details: a phone number to call from the shop page.
     details = page.get_by_role("region", name="Informations")
     details.get_by_label("Téléphone (facultatif)").fill("04 75 12 34 56")
