@@ -1,6 +1,7 @@
 """One error shape for every error path: application/problem+json (RFC 9457) with a French detail."""
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -207,6 +208,25 @@ FIELD_LABELS = {
     "q": "Recherche",
 }
 
+# The French words for the fixed values the API takes, for a message listing the choices.
+VALUE_LABELS = {
+    "product": "produit",
+    "service": "service",
+    "relevance": "pertinence",
+    "distance": "distance",
+    "shopper": "client",
+    "merchant": "commerçant",
+    "student": "étudiant",
+    "validator": "contrôleur",
+    "admin": "administrateur",
+    "transport": "bus",
+    "library": "bibliothèque",
+    "sport": "sport",
+    "pending": "en attente",
+    "active": "active",
+    "suspended": "suspendue",
+}
+
 _VALIDATION_MESSAGES = {
     "missing": "Ce champ est obligatoire.",
     "extra_forbidden": "Ce champ n'est pas accepté.",
@@ -216,8 +236,8 @@ _VALIDATION_MESSAGES = {
     "int_parsing": "Un nombre entier est attendu.",
     "int_type": "Un nombre entier est attendu.",
     "float_parsing": "Un nombre est attendu.",
-    "bool_parsing": "Une valeur vrai/faux est attendue.",
-    "bool_type": "Une valeur vrai/faux (true ou false) est attendue.",
+    "bool_parsing": "Indiquez oui ou non.",
+    "bool_type": "Indiquez oui ou non.",
     "float_type": "Un nombre est attendu.",
     "int_from_float": "Un nombre entier est attendu.",
     "list_type": "Une liste est attendue.",
@@ -225,8 +245,8 @@ _VALIDATION_MESSAGES = {
     "less_than_equal": "La valeur doit être au plus {le}.",
     "greater_than": "La valeur doit être supérieure à {gt}.",
     "less_than": "La valeur doit être inférieure à {lt}.",
-    "literal_error": "Valeur non reconnue : choisissez parmi {expected}.",
-    "enum": "Valeur non reconnue : choisissez parmi {expected}.",
+    "literal_error": "Choisissez parmi {expected}.",
+    "enum": "Choisissez parmi {expected}.",
     "uuid_parsing": "Identifiant invalide.",
     "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
     "model_attributes_type": "Un objet JSON est attendu.",
@@ -252,8 +272,13 @@ def _french_message(error: Mapping[str, Any]) -> str:
     template = _VALIDATION_MESSAGES.get(kind)
     if template is None:
         return "Valeur invalide."
+    context = dict(error.get("ctx") or {})
+    if "expected" in context:
+        # pydantic lists the API's own values, in English (« 'product' or 'service' »).
+        values = re.findall(r"'([^']*)'", str(context["expected"]))
+        context["expected"] = ", ".join(f"« {VALUE_LABELS.get(v, v)} »" for v in values)
     try:
-        return template.format(**(error.get("ctx") or {}))
+        return template.format(**context)
     except (KeyError, IndexError):
         return template
 

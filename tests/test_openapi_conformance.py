@@ -1,6 +1,7 @@
 """Schemathesis against the real server: every operation of the OpenAPI document, as an anonymous visitor,
 the demo merchant and the demo admin, must answer as the document says (no 5xx, declared statuses, content
-types, headers and bodies; what the schema forbids is refused; public operations really are public).
+types, headers and bodies; what the schema forbids is refused; public operations really are public), and
+every problem it answers speaks plain French (tests/schemathesis_hooks.py).
 
 Bounded and deterministic: 25 cases per operation from Schemathesis's deterministic mode, a fresh copy of the
 same demo database for each caller. One check is left out, for a reason the schema cannot fix:
@@ -8,6 +9,7 @@ positive_data_acceptance: some schema-valid input is refused by a rule JSON Sche
 cursor from another search, the OpenStreetMap hours syntax, the served territory, the last admin).
 """
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +29,7 @@ CALLERS = ("anonymous", Role.merchant.value, Role.admin.value)
 EXAMPLES_PER_OPERATION = 25
 EXCLUDED_CHECKS = ("positive_data_acceptance",)
 RUN_TIMEOUT_S = 300
+REPO_ROOT = Path(__file__).resolve().parent.parent
 # Schemathesis must not sign up by itself: the anonymous pass stays anonymous.
 CONFIG = "[auth]\nauto-signup = false\n"
 
@@ -100,6 +103,8 @@ def _schemathesis(base_url: str, workdir: Path, headers: list[str]) -> subproces
             *headers,
         ],
         cwd=workdir,
+        # Our own checks (plain French problems) come from a hooks module of the tests.
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks", "PYTHONPATH": str(REPO_ROOT)},
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT_S,

@@ -5,7 +5,7 @@ import io
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -38,6 +38,17 @@ CSV_FRENCH_COLUMNS = {
     "prix": "price_euros",
     "en_stock": "in_stock",
     "reference": "external_ref",
+}
+# How a message names a column the file does not spell out itself (its French header).
+_COLUMN_NAMES = {
+    "kind": "type",
+    "name": "nom",
+    "description": "description",
+    "category": "catégorie",
+    "price_cents": "prix",
+    "price_euros": "prix",
+    "in_stock": "en_stock",
+    "external_ref": "référence",
 }
 _KINDS = {"product": "product", "produit": "product", "service": "service", "prestation": "service"}
 _EUROS = re.compile(r"([0-9]{1,13})(?:[.,]([0-9]{1,2}))?")
@@ -161,7 +172,7 @@ def _shown(value: str) -> str:
     return value if len(value) <= _SHOWN_MAX_CHARS else value[:_SHOWN_MAX_CHARS] + "…"
 
 
-def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+def _row_to_payload(row: dict[str, str], labels: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     kind = row["kind"].strip().lower()
     payload: dict[str, Any] = {
@@ -181,8 +192,8 @@ def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
                 payload["price_cents"] = -1 if price.startswith("-") else MAX_PRICE_CENTS + 1
         else:
             problems.append(
-                f"price_cents : « {_shown(price)} » n'est pas un nombre entier de centimes "
-                "(ex. 120 pour 1,20 €)."
+                f"Colonne « {labels['price_cents']} » : « {_shown(price)} » n'est pas un nombre entier de "
+                "centimes (ex. 120 pour 1,20 €)."
             )
     euros = (row.get("price_euros") or "").strip().replace(" ", "").replace("\u202f", "").removesuffix("€")
     if euros:
@@ -190,11 +201,15 @@ def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         if match:
             payload["price_cents"] = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
         else:
-            problems.append(f"prix : « {_shown(euros)} » n'est pas un prix en euros (ex. 1,20).")
+            problems.append(
+                f"Colonne « {labels['price_euros']} » : « {_shown(euros)} » n'est pas un prix en euros "
+                "(ex. 1,20)."
+            )
     in_stock = _parse_bool(row.get("in_stock") or "")
     if in_stock is None:
         problems.append(
-            f"in_stock : « {_shown(row['in_stock'])} » n'est pas reconnu (oui/non, true/false ou 1/0)."
+            f"Colonne « {labels['in_stock']} » : « {_shown(row['in_stock'])} » n'est pas reconnu "
+            "(oui ou non, vrai ou faux, 1 ou 0)."
         )
     else:
         payload["in_stock"] = in_stock
@@ -203,7 +218,8 @@ def _row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
 
 def parse_csv(body: bytes) -> list[ItemCreate]:
     """Every row of the file as an item, or a 422 listing every bad line (needs no database)."""
-    return _valid_rows(_csv_reader(_decode(body)))
+    reader, labels = _csv_reader(_decode(body))
+    return _valid_rows(reader, labels)
 
 
 def import_rows(*, session: Session, shop: Shop, rows: list[ItemCreate]) -> ImportResult:
@@ -239,8 +255,9 @@ def _column(name: str) -> str | None:
     return CSV_FRENCH_COLUMNS.get(key)
 
 
-def _csv_reader(text: str) -> "csv.DictReader[str]":
-    """A strict reader of the rows, by column, once the header is known to be ours (English or French)."""
+def _csv_reader(text: str) -> tuple["csv.DictReader[str]", dict[str, str]]:
+    """A strict reader of the rows, by column, once the header is known to be ours (English or French),
+    and each column's name as the file writes it, for the messages."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     # strict: a quote that is never closed, or text after a closing quote, is an error, not a cell.
@@ -262,21 +279,25 @@ def _csv_reader(text: str) -> "csv.DictReader[str]":
     if missing or unknown or doubled:
         parts = []
         if missing:
-            parts.append("colonnes manquantes : " + ", ".join(missing))
+            parts.append("colonnes manquantes : " + _quoted(_COLUMN_NAMES[c] for c in missing))
         if unknown:
-            parts.append("colonnes inconnues : " + ", ".join(unknown))
+            parts.append("colonnes inconnues : " + _quoted(unknown))
         if doubled:
-            parts.append("colonnes en double : " + ", ".join(doubled))
+            parts.append("colonnes en double : " + _quoted(_COLUMN_NAMES[c] for c in doubled))
+        french = ("type", "nom", "description", "catégorie", "prix", "en_stock")
         detail = (
-            "En-tête invalide ("
-            + " ; ".join(parts)
-            + "). Attendu : "
-            + ",".join(CSV_COLUMNS)
-            + " ou, en français : type,nom,description,catégorie,prix,en_stock."
+            f"En-tête invalide ({' ; '.join(parts)}). Attendu en première ligne : {_quoted(french)} "
+            f"(ou les noms anglais du modèle : {_quoted(CSV_COLUMNS)})."
         )
         raise invalid("line 1", detail)
     reader.fieldnames = [c or "" for c in header]
-    return reader
+    labels = dict(_COLUMN_NAMES)
+    labels.update({c: name.strip() for name, c in zip(fieldnames, header, strict=True) if c is not None})
+    return reader, labels
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f"« {name} »" for name in names)
 
 
 _BAD_QUOTES = (
@@ -300,7 +321,7 @@ def _records(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[str | An
         yield start, row
 
 
-def _valid_rows(reader: "csv.DictReader[str]") -> list[ItemCreate]:
+def _valid_rows(reader: "csv.DictReader[str]", labels: Mapping[str, str]) -> list[ItemCreate]:
     """Every row as an item, or a 422 naming each bad line."""
     errors: list[dict[str, str]] = []
     valid: list[ItemCreate] = []
@@ -326,12 +347,12 @@ def _valid_rows(reader: "csv.DictReader[str]") -> list[ItemCreate]:
             errors.append(
                 field_error(
                     f"line {line}",
-                    f"La colonne {broken[0]} s'étend sur plusieurs lignes : un guillemet a été ouvert sans "
-                    "être refermé à temps.",
+                    f"La colonne « {labels[broken[0]]} » s'étend sur plusieurs lignes : un guillemet a été "
+                    "ouvert sans être refermé à temps.",
                 )
             )
             continue
-        item, problems = _row_item({k: v or "" for k, v in row.items()}, line, seen_refs)
+        item, problems = _row_item({k: v or "" for k, v in row.items()}, line, seen_refs, labels)
         if problems:
             errors.append(field_error(f"line {line}", " ".join(problems)))
         elif item is not None:
@@ -348,18 +369,23 @@ def _valid_rows(reader: "csv.DictReader[str]") -> list[ItemCreate]:
 
 
 def _row_item(
-    cells: dict[str, str], line: int, seen_refs: dict[str, int]
+    cells: dict[str, str], line: int, seen_refs: dict[str, int], labels: Mapping[str, str]
 ) -> tuple[ItemCreate | None, list[str]]:
     """One row as an item, and what is wrong with it; `seen_refs` remembers each reference's first line."""
-    payload, problems = _row_to_payload(cells)
+    payload, problems = _row_to_payload(cells, labels)
     try:
         item = ItemCreate.model_validate(payload)
     except ValidationError as exc:
-        return None, problems + [f"{e['field']} : {e['detail']}" for e in validation_errors(exc.errors())]
+        return None, problems + [
+            f"Colonne « {labels.get(e['field'], e['field'])} » : {e['detail'][0].lower()}{e['detail'][1:]}"
+            for e in validation_errors(exc.errors())
+        ]
     if item.external_ref is not None:
         if item.external_ref in seen_refs:
             first = seen_refs[item.external_ref]
-            problems.append(f"external_ref : « {item.external_ref} » figure déjà ligne {first}.")
+            problems.append(
+                f"Colonne « {labels['external_ref']} » : « {item.external_ref} » figure déjà ligne {first}."
+            )
         seen_refs.setdefault(item.external_ref, line)
     return item, problems
 
