@@ -19,6 +19,7 @@ import { shopScreen } from './screens/shops/shop.js';
 import { registerServiceWorker } from './sw-register.js';
 import { setupOfflineBanner } from './ui/offline-banner.js';
 import { setupSessionDialog } from './ui/session-dialog.js';
+import { setupTabBar } from './ui/tab-bar.js';
 import { createToasts } from './ui/toasts.js';
 
 const APP_NAME = 'Cœur de Valence';
@@ -74,6 +75,7 @@ const router = createRouter({
 });
 
 setupOfflineBanner(document.getElementById('offline-banner'), { api });
+setupTabBar(document.querySelector('.tab-bar'));
 setupSessionDialog(auth);
 
 let previousStatus = auth.state.status;
