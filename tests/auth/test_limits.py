@@ -134,7 +134,8 @@ def test_failures_elsewhere_slow_the_account_down_with_a_growing_delay(database:
         took = [attempt(f"wrong-{n}", f"198.51.100.{n}") for n in range(6)]
         assert [status for status, _ in took] == [401] * 6
         # The first three failures cost nothing; the fourth waits 0.25 s, the fifth 0.5 s, the sixth 1 s.
-        assert all(seconds < 0.25 for _, seconds in took[:3])
+        # (Compared with the sixth, not with a fixed bound: on a busy machine hashing alone may take 0.25 s.)
+        assert max(seconds for _, seconds in took[:3]) < took[5][1] - 0.5
         assert [seconds >= wait for (_, seconds), wait in zip(took[3:], (0.25, 0.5, 1.0), strict=True)] == [
             True
         ] * 3
