@@ -213,7 +213,10 @@ def _blank_to_none(value: str | None) -> str | None:
 class RefusalIn(_StrictInput):
     """Why the city says no: shown to the merchant as it is written."""
 
-    reason: str = Field(max_length=DECISION_REASON_MAX_LENGTH)
+    # The pattern documents what the validator checks: a reason is more than spaces.
+    reason: str = Field(
+        max_length=DECISION_REASON_MAX_LENGTH, schema_extra={"json_schema_extra": {"pattern": r"\S"}}
+    )
 
     @field_validator("reason")
     @classmethod

@@ -17,8 +17,8 @@ from api.pagination import Page, created_order_page
 from api.shops import hours
 from api.shops.categories import CATEGORIES
 from api.shops.models import (
-    Claimant,
     ClaimAdmin,
+    Claimant,
     ClaimCreate,
     ClaimPublic,
     ClaimStatus,
@@ -322,9 +322,7 @@ def list_own_claims(
         limit=limit,
         params={"claimant": str(principal.user_id)},
     )
-    return Page[ClaimPublic](
-        results=[present_claim(c, s, now=now) for c, s in rows], next_cursor=next_cursor
-    )
+    return Page[ClaimPublic](results=[present_claim(c, s, now=now) for c, s in rows], next_cursor=next_cursor)
 
 
 # What a claimant reads when another claim on the same shop was accepted.

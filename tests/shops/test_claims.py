@@ -1,9 +1,11 @@
-"""The city's side of claims and approvals: who asks, the decision, its reason, and what the merchant reads."""
+"""The city's side of claims and approvals: who asks, the decision, its reason, what the merchant reads."""
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api import demo
 from api.auth.models import Role
+from api.shops import demo as shops_demo
 from tests.factories import bearer, make_item, make_shop, make_user, sign_in
 from tests.shops.test_routes import NEW_SHOP
 
@@ -115,7 +117,9 @@ def test_accepting_a_claim_tells_the_other_claimants_why_theirs_is_refused(
     assert "déjà été acceptée" in str(_problem(twice, 409)["detail"])
 
 
-def test_a_pending_shop_is_refused_with_a_reason_its_owner_reads(client: TestClient, session: Session) -> None:
+def test_a_pending_shop_is_refused_with_a_reason_its_owner_reads(
+    client: TestClient, session: Session
+) -> None:
     owner = make_user(session)
     owner_headers = bearer(sign_in(client, owner.email))
     admin = _admin(client, session)
@@ -148,7 +152,9 @@ def test_a_pending_shop_is_refused_with_a_reason_its_owner_reads(client: TestCli
         detail = _problem(client.post(f"{url}/{decision}", json=body, headers=admin), 409)["detail"]
         assert words in str(detail), detail
     # The owner has not become a merchant.
-    refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": sign_in(client, owner.email)["refresh_token"]})
+    refreshed = client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": sign_in(client, owner.email)["refresh_token"]}
+    )
     assert "merchant" not in client.get("/api/v1/me", headers=bearer(refreshed.json())).json()["roles"]
 
 
@@ -209,3 +215,38 @@ def test_decisions_are_for_admins_only(client: TestClient, session: Session) -> 
         headers=_admin(client, session),
     )
     _problem(missing, 404)
+
+
+def test_the_demo_leaves_shops_and_a_claim_for_the_city_to_decide(
+    client: TestClient, session: Session
+) -> None:
+    demo.load_demo(session=session, shops=20, items=100)
+    session.commit()
+    admin = bearer(sign_in(client, "admin@demo.coeurdevalence.fr", "demo-admin-valence"))
+    pending = client.get("/api/v1/admin/shops", headers=admin).json()["results"]
+    assert {s["name"] for s in pending} == {"Torréfaction Benali", "Atelier Vélo Benali"}
+    claims = client.get("/api/v1/admin/claims", headers=admin).json()["results"]
+    assert [(c["claimant"]["display_name"], c["claimant"]["email"]) for c in claims] == [
+        ("Lucie Ferrand", "lucie.ferrand@demo.coeurdevalence.fr")
+    ]
+    assert claims[0]["message"] == shops_demo.CLAIM_MESSAGE
+
+    # The city decides; loading again keeps its decisions and adds nothing.
+    refused = client.post(
+        f"/api/v1/admin/claims/{claims[0]['id']}/reject",
+        json={"reason": "Justificatif illisible."},
+        headers=admin,
+    )
+    assert refused.status_code == 200
+    client.post(f"/api/v1/admin/shops/{pending[0]['id']}/approve", headers=admin)
+    session.expire_all()
+    again = demo.load_demo(session=session, shops=20, items=100)
+    session.commit()
+    assert not again.loaded
+    assert [s["id"] for s in client.get("/api/v1/admin/shops", headers=admin).json()["results"]] == [
+        pending[1]["id"]
+    ]
+    assert client.get("/api/v1/admin/claims", headers=admin).json()["results"] == []
+    claimant = bearer(sign_in(client, "lucie.ferrand@demo.coeurdevalence.fr", "demo-lucie-valence"))
+    mine = client.get("/api/v1/me/claims", headers=claimant).json()["results"]
+    assert [(c["status"], c["decision_reason"]) for c in mine] == [("rejected", "Justificatif illisible.")]
