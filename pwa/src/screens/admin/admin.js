@@ -17,7 +17,8 @@ const PAGE = 20;
  */
 function decisionList({ api, auth, id, title, lead = null, status = 'pending', endpoint, emptyTitle, emptyText, card }) {
   const list = h('ul', { class: 'card-list' });
-  const area = h('div', { 'aria-busy': 'true' }, skeletonList(2, 'Chargement…'));
+  // Busy from the first load on: the active shops' list waits until the admin opens it.
+  const area = h('div', {});
   const more = h('div', { class: 'more' });
   const said = statusLine();
   const heading = h('h2', { id, tabindex: '-1' }, title);
@@ -30,6 +31,10 @@ function decisionList({ api, auth, id, title, lead = null, status = 'pending', e
   }
 
   async function load() {
+    if (cursor === null && !list.childElementCount) {
+      area.setAttribute('aria-busy', 'true');
+      setChildren(area, skeletonList(2, 'Chargement…'));
+    }
     try {
       const page = await api.authed(`${endpoint}${queryString({ status, limit: PAGE, cursor })}`);
       if (unmounted) return;

@@ -23,7 +23,10 @@ function shopDecision(shop) {
       'div',
       { class: 'decision decision-refused' },
       h('p', {}, shop.decided_at ? `${verb} par la mairie le ${dated(shop.decided_at)}.` : `${verb} par la mairie.`),
-      shop.decision_reason ? h('p', {}, 'Raison : ', h('q', {}, shop.decision_reason)) : null,
+      shop.decision_reason ? h('p', {}, `Raison : « ${shop.decision_reason} »`) : null,
+      shop.status === 'refused'
+        ? h('p', {}, 'Vous pouvez inscrire de nouveau votre commerce en tenant compte de cette raison.')
+        : null,
     );
   }
   return null;
@@ -74,7 +77,7 @@ function claimEntry(claim, categories) {
                 ? `Demande refusée par la mairie le ${dated(claim.decided_at)}.`
                 : 'Demande refusée par la mairie.',
             ),
-            claim.decision_reason ? h('p', {}, 'Raison : ', h('q', {}, claim.decision_reason)) : null,
+            claim.decision_reason ? h('p', {}, `Raison : « ${claim.decision_reason} »`) : null,
           ),
     ),
   );
