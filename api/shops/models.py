@@ -282,11 +282,17 @@ class ShopPrivate(ShopPublic):
 
 
 class Claimant(SQLModel):
-    """Who asks to manage a shop, as the city sees them to check the claim."""
+    """Who asks to manage a shop (or registered it), as the city sees them to check the request."""
 
     id: uuid.UUID
     display_name: str
     email: str
+
+
+class ShopAdmin(ShopPrivate):
+    """A shop in the city's lists: with who registered or holds it."""
+
+    owner: Claimant | None = None
 
 
 class ClaimPublic(SQLModel):

@@ -20,6 +20,7 @@ from api.shops.models import (
     HoursPreview,
     HoursPreviewIn,
     RefusalIn,
+    ShopAdmin,
     ShopCreate,
     ShopPrivate,
     ShopPublic,
@@ -98,15 +99,15 @@ async def claim_shop(
     return await write(work)
 
 
-@router.get("/admin/shops", response_model=Page[ShopPrivate])
+@router.get("/admin/shops", response_model=Page[ShopAdmin])
 def admin_list_shops(
     session: ReadSessionDep,
     admin: AdminPrincipal,
     status: ShopStatus = ShopStatus.pending,
     limit: Limit = 20,
     cursor: Cursor = None,
-) -> Page[ShopPublic]:
-    """Shops by status, oldest first (admin): by default those waiting for approval."""
+) -> Page[ShopAdmin]:
+    """Shops by status, oldest first (admin), with who registered them: by default those awaiting approval."""
     return service.list_shops_by_status(
         session=session, status=status, cursor=cursor, limit=limit, principal=admin, now=utcnow()
     )

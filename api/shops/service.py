@@ -25,6 +25,7 @@ from api.shops.models import (
     DayHoursPublic,
     HoursPreview,
     Shop,
+    ShopAdmin,
     ShopClaim,
     ShopCreate,
     ShopPrivate,
@@ -198,6 +199,12 @@ def set_status(
     return shop
 
 
+def _person(user: User | None) -> Claimant | None:
+    return (
+        Claimant(id=user.id, display_name=user.display_name, email=user.email) if user is not None else None
+    )
+
+
 def list_shops_by_status(
     *,
     session: Session,
@@ -206,17 +213,27 @@ def list_shops_by_status(
     limit: int,
     principal: Principal,
     now: datetime,
-) -> Page[ShopPublic]:
+) -> Page[ShopAdmin]:
+    """The city's list of shops in one status, each with the person who registered or holds it."""
+    rows: list[tuple[Shop, User | None]]
     rows, next_cursor = created_order_page(
         session,
-        select(Shop).where(Shop.status == status),
-        **_SHOP_ORDER,
+        select(Shop, User)
+        .join(User, col(User.id) == Shop.owner_id, isouter=True)
+        .where(Shop.status == status),
+        created_at=col(Shop.created_at),
+        row_id=col(Shop.id),
+        position_of=lambda row: (row[0].created_at, row[0].id),
         cursor=cursor,
         limit=limit,
         params={"status": status.value},
     )
-    return Page[ShopPublic](
-        results=[present(s, principal=principal, now=now) for s in rows], next_cursor=next_cursor
+    return Page[ShopAdmin](
+        results=[
+            ShopAdmin(**present(shop, principal=principal, now=now).model_dump(), owner=_person(owner))
+            for shop, owner in rows
+        ],
+        next_cursor=next_cursor,
     )
 
 
@@ -274,11 +291,7 @@ def present_claim(
         decided_at=claim.decided_at,
         decision_reason=claim.decision_reason,
         shop=summary(shop, now=now) if shop is not None else None,
-        claimant=(
-            Claimant(id=claimant.id, display_name=claimant.display_name, email=claimant.email)
-            if claimant is not None
-            else None
-        ),
+        claimant=_person(claimant),
     )
 
 

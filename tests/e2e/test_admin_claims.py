@@ -127,6 +127,7 @@ def test_pending_shops_are_approved_or_refused_not_suspended(new_context, server
     pending = admin.get_by_role("region", name="Commerces à valider")
     approved_card = pending.get_by_role("article", name=approved_name)
     refused_card = pending.get_by_role("article", name=refused_name)
+    expect(approved_card).to_contain_text(f"Inscrit par {applicant.display_name} — {applicant.email}")
     expect(approved_card.get_by_role("button", name=f"Approuver {approved_name}")).to_be_visible()
     expect(refused_card.get_by_role("button", name=f"Refuser {refused_name}")).to_be_visible()
     expect(pending.get_by_role("button", name=re.compile("Suspendre|Valider"))).to_have_count(0)

@@ -141,6 +141,11 @@ def test_a_pending_shop_is_refused_with_a_reason_its_owner_reads(
     assert client.get(f"/api/v1/shops/{shop['id']}").status_code == 404
     refused_list = client.get("/api/v1/admin/shops?status=refused", headers=admin).json()["results"]
     assert [s["id"] for s in refused_list] == [shop["id"]]
+    assert refused_list[0]["owner"] == {
+        "id": str(owner.id),
+        "display_name": owner.display_name,
+        "email": owner.email,
+    }
     assert client.get("/api/v1/admin/shops", headers=admin).json()["results"] == []
 
     for decision, words in (

@@ -121,6 +121,19 @@ function shopArticle(titleId, shop, categories, ...details) {
   );
 }
 
+/** « Demandé par Lucie Ferrand — lucie@… », the e-mail a link to write to them. */
+function personLine(label, person) {
+  if (!person) return null;
+  return h(
+    'p',
+    { class: 'claimant' },
+    `${label} `,
+    h('strong', {}, person.display_name),
+    ' — ',
+    h('a', { href: `mailto:${person.email}` }, person.email),
+  );
+}
+
 const post = (api, path, body) => api.authed(path, { method: 'POST', ...(body ? { body } : {}) });
 
 function pendingShopCard(api) {
@@ -159,6 +172,7 @@ function pendingShopCard(api) {
       shop,
       categories,
       sourceNote(shop.source),
+      personLine('Inscrit par', shop.owner),
       h('p', { class: 'hint' }, `Inscrit le ${formatLongDate(new Date(shop.created_at))}`),
       h('div', { class: 'button-row' }, approve, refuse),
     );
@@ -239,21 +253,11 @@ function claimCard(api) {
         `Demande pour « ${shop.name} » refusée ; ${who} verra la raison.`,
       ),
     );
-    const claimant = claim.claimant
-      ? h(
-          'p',
-          { class: 'claimant' },
-          'Demandé par ',
-          h('strong', {}, claim.claimant.display_name),
-          ' — ',
-          h('a', { href: `mailto:${claim.claimant.email}` }, claim.claimant.email),
-        )
-      : null;
     return shopArticle(
       `claim-${claim.id}`,
       shop,
       categories,
-      claimant,
+      personLine('Demandé par', claim.claimant),
       claim.message
         ? h('blockquote', { class: 'claim-message' }, h('p', {}, `« ${claim.message} »`))
         : h('p', { class: 'hint' }, 'Sans message.'),
