@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import APIRequestContext, BrowserContext, Page, expect
 
 from tests.e2e.flows import (
@@ -18,6 +19,12 @@ from tests.e2e.flows import (
 )
 
 pytestmark = pytest.mark.e2e
+
+
+def _assert_accessible(page: Page, what: str) -> None:
+    violations = Axe().run(page).response["violations"]
+    blocking = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in {"serious", "critical"}]
+    assert not blocking, f"axe on {what}: {blocking}"
 
 
 def _account(api: APIRequestContext, person: Person) -> dict[str, str]:
@@ -96,6 +103,7 @@ def test_the_admin_refuses_a_claim_with_a_reason_and_the_claimant_reads_it(new_c
     dialog.get_by_role("button", name="Refuser la demande").click()
     expect(dialog.get_by_role("alert")).to_contain_text("Raison du refus")
     expect(field).to_be_focused()
+    _assert_accessible(admin, "the refusal dialog")
     field.fill(reason)
     dialog.get_by_role("button", name="Refuser la demande").click()
     expect(dialog).to_be_hidden()
@@ -107,6 +115,7 @@ def test_the_admin_refuses_a_claim_with_a_reason_and_the_claimant_reads_it(new_c
     mine = page.get_by_role("article", name=OSM_SHOP)
     expect(mine).to_contain_text("Demande refusée")
     expect(mine).to_contain_text(reason)
+    _assert_accessible(page, "« Mes commerces » with a refused claim")
 
 
 def test_pending_shops_are_approved_or_refused_not_suspended(new_context, server: str) -> None:
