@@ -68,6 +68,14 @@ def load_demo(
     accounts = accounts_demo.ensure_demo_accounts(session=session)
     merchant = accounts_demo.account_of(accounts, Role.merchant)
     merchant_shops = shops_demo.give_shops_to(session, plan, merchant.user_id)
+    shops_demo.add_pending_decisions(
+        session,
+        plan,
+        seed=seed,
+        applicant_id=accounts_demo.account_by_email(accounts, accounts_demo.APPLICANT_EMAIL).user_id,
+        claimant_id=accounts_demo.account_by_email(accounts, accounts_demo.CLAIMANT_EMAIL).user_id,
+        now=utcnow(),
+    )
     reindexed = loaded or not search.indexes_every(session, [shop.id for shop in plan])
     if reindexed:
         if on_stage is not None:

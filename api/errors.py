@@ -205,6 +205,7 @@ FIELD_LABELS = {
     "in_stock": "Disponibilité",
     "external_ref": "Référence",
     "message": "Message",
+    "reason": "Raison",
     "q": "Recherche",
 }
 

@@ -36,7 +36,7 @@ def test_loading_twice_changes_nothing_and_other_sizes_replace_the_items(session
     assert (again.loaded, again.reindexed) == (False, False)
     assert not any(account.created for account in again.accounts)
     assert set(session.exec(select(Item.id)).all()) == item_ids
-    assert session.exec(select(func.count()).select_from(User)).one() == 3
+    assert session.exec(select(func.count()).select_from(User)).one() == 5
 
     smaller = demo.load_demo(session=session, shops=40, items=500)
     assert smaller.loaded
@@ -59,6 +59,8 @@ def test_demo_shops_are_active_and_the_accounts_have_their_roles(session: Sessio
         "admin@demo.coeurdevalence.fr": {"admin"},
         "commercant@demo.coeurdevalence.fr": {"merchant"},
         "client@demo.coeurdevalence.fr": set(),
+        "lucie.ferrand@demo.coeurdevalence.fr": set(),
+        "karim.benali@demo.coeurdevalence.fr": set(),
     }
     merchant = session.exec(select(User).where(User.email == "commercant@demo.coeurdevalence.fr")).one()
     owned = session.exec(select(Shop.name).where(Shop.owner_id == merchant.id)).all()
@@ -189,8 +191,9 @@ def demo_digest(session: Session) -> str:
 
 
 # The default demo data set as `valence demo load` wrote it before its code was split into domains: a change
-# of this value is a change of the demo data (same seed, other shops, items or ids).
-DEFAULT_DEMO_DIGEST = "58b2c9b8f2012daec713f2533dd30fe969ebeb6d64de39e18d46e9357e0de6d9"
+# of this value is a change of the demo data (same seed, other shops, items or ids). Changed once on purpose:
+# two shops waiting for approval and their applicant, a claimant (issue 11, the city's side of claims).
+DEFAULT_DEMO_DIGEST = "a64162b0c6f47f52fce8a1a67d7217a5412229db5ec0a9b5d0c949fe002126c7"
 
 
 def test_the_default_demo_data_keeps_its_ids_and_contents(session: Session) -> None:

@@ -1,4 +1,5 @@
-"""The demo accounts: an administrator, a merchant and a shopper whose passwords are public.
+"""The demo accounts: an administrator, a merchant, a shopper, and two people waiting for the city's decision
+(one claims a shop, one registered new shops), whose passwords are public.
 
 For trying the app on one's own machine only: `api.demo` never loads them in production.
 """
@@ -11,10 +12,15 @@ from sqlmodel import Session, select
 from api.auth import service as auth_service
 from api.auth.models import RegisterIn, Role, RoleGrantIn, User
 
+CLAIMANT_EMAIL = "lucie.ferrand@demo.coeurdevalence.fr"
+APPLICANT_EMAIL = "karim.benali@demo.coeurdevalence.fr"
 DEMO_ACCOUNTS: tuple[tuple[Role, str, str, str], ...] = (
     (Role.admin, "admin@demo.coeurdevalence.fr", "demo-admin-valence", "Admin démo"),
     (Role.merchant, "commercant@demo.coeurdevalence.fr", "demo-commercant-valence", "Commerçant démo"),
     (Role.shopper, "client@demo.coeurdevalence.fr", "demo-client-valence", "Client démo"),
+    # Shoppers still: they become merchants only if the city says yes.
+    (Role.shopper, CLAIMANT_EMAIL, "demo-lucie-valence", "Lucie Ferrand"),
+    (Role.shopper, APPLICANT_EMAIL, "demo-karim-valence", "Karim Benali"),
 )
 
 
@@ -50,4 +56,9 @@ def ensure_demo_accounts(*, session: Session) -> list[DemoAccount]:
 
 
 def account_of(accounts: list[DemoAccount], role: Role) -> DemoAccount:
+    """The first demo account of that role (the shopper is « Client démo »)."""
     return next(account for account in accounts if account.role == role.value)
+
+
+def account_by_email(accounts: list[DemoAccount], email: str) -> DemoAccount:
+    return next(account for account in accounts if account.email == email)

@@ -16,7 +16,7 @@ from sqlalchemy import Table, bindparam, delete, insert, update
 from sqlmodel import Session, select
 
 from api.shops import demo_data
-from api.shops.models import Shop, ShopSource, ShopStatus
+from api.shops.models import Shop, ShopClaim, ShopSource, ShopStatus
 
 VERSION = 1
 # Every demo identifier is a uuid5 in this namespace.
@@ -30,6 +30,12 @@ ROUND_THE_CLOCK_RATE = 0.12  # of those trades' shops
 # The demo merchant's shops, by their place in the plan.
 MERCHANT_SHOP_INDEXES = (0, 1)
 SHOP_TABLE: Table = Shop.__table__  # type: ignore[attr-defined]
+# The demo shop someone claims, by its place in the plan, and what they write to the city.
+CLAIMED_SHOP_INDEX = 2
+CLAIM_MESSAGE = (
+    "Je tiens ce commerce depuis 2021 avec mon associé. Je peux envoyer un extrait Kbis à la mairie "
+    "(SIRET 000 000 000 00000, fictif)."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,3 +241,92 @@ def give_shops_to(session: Session, shops: list[DemoShop], merchant_id: uuid.UUI
             names.append(shop.name)
     session.flush()
     return names
+
+
+@dataclass(frozen=True, slots=True)
+class DemoApplication:
+    """A shop registered by a would-be merchant, waiting for the city: not part of the seeded plan."""
+
+    id: uuid.UUID
+    name: str
+    category: str
+    street: int  # index in demo_data.STREETS
+    number: int
+    opening_hours: str
+
+
+APPLICATIONS = (
+    DemoApplication(
+        uuid.uuid5(NAMESPACE, f"v{VERSION}:application:0"),
+        "Torréfaction Benali",
+        "epicerie",
+        0,
+        37,
+        "Tu-Sa 09:00-12:30,14:30-19:00; PH off",
+    ),
+    DemoApplication(
+        uuid.uuid5(NAMESPACE, f"v{VERSION}:application:1"),
+        "Atelier Vélo Benali",
+        "reparation-velos",
+        1,
+        12,
+        "Tu-Fr 10:00-18:30; Sa 09:00-17:00; PH off",
+    ),
+)
+
+
+def _claim_id(seed: int) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"v{VERSION}:seed:{seed}:claim:0")
+
+
+def add_pending_decisions(
+    session: Session,
+    shops: list[DemoShop],
+    *,
+    seed: int,
+    applicant_id: uuid.UUID,
+    claimant_id: uuid.UUID,
+    now: datetime,
+) -> None:
+    """Something for the demo admin to decide: new shops and a claim, written once and then left to the city.
+
+    A decision already taken (approved, refused) is kept on the next load, as people's own changes are.
+    """
+    rng = random.Random(f"valence-demo:v{VERSION}:applications")  # noqa: S311 - reproducible, not secret
+    for application in APPLICATIONS:
+        street = demo_data.STREETS[application.street]
+        lat, lon = _position(rng, street, application.number)
+        if session.get(Shop, application.id) is not None:
+            continue
+        session.add(
+            Shop(
+                id=application.id,
+                name=application.name,
+                category=application.category,
+                address=f"{application.number} {street.name}, 26000 Valence",
+                lat=lat,
+                lon=lon,
+                description=f"{DESCRIPTION_PREFIX} {demo_data.TRADES[application.category].blurb}",
+                phone="04 65 71 00 42",
+                opening_hours=application.opening_hours,
+                status=ShopStatus.pending,
+                owner_id=applicant_id,
+                # Registered through the app, as a would-be merchant does.
+                source=ShopSource.merchant,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    if CLAIMED_SHOP_INDEX < len(shops) and session.get(ShopClaim, _claim_id(seed)) is None:
+        claimed = session.get(Shop, shops[CLAIMED_SHOP_INDEX].id)
+        if claimed is not None and claimed.owner_id is None:
+            session.add(
+                ShopClaim(
+                    id=_claim_id(seed),
+                    shop_id=claimed.id,
+                    user_id=claimant_id,
+                    message=CLAIM_MESSAGE,
+                    created_at=now,
+                )
+            )
+    session.flush()

@@ -29,6 +29,7 @@ Latitude = Annotated[float, Constraints(strict=True, ge=-90, le=90)]
 Longitude = Annotated[float, Constraints(strict=True, ge=-180, le=180)]
 ShopName = Annotated[str, Constraints(min_length=1, max_length=120)]
 ShopAddress = Annotated[str, Constraints(min_length=1, max_length=200)]
+DECISION_REASON_MAX_LENGTH = 500
 ClockTime = Annotated[
     time,
     WithJsonSchema(
@@ -41,6 +42,8 @@ class ShopStatus(StrEnum):
     pending = "pending"
     active = "active"
     suspended = "suspended"
+    # Turned down by the city while it was pending; kept, with the reason, for its owner to read.
+    refused = "refused"
 
 
 class ShopSource(StrEnum):
@@ -73,6 +76,9 @@ class Shop(SQLModel, table=True):
     source: str = Field(default=ShopSource.merchant, max_length=20)
     # "node/123", "way/45": where an imported shop comes from, so a new import updates it.
     osm_id: str | None = Field(default=None, sa_column=Column(String(40), unique=True, nullable=True))
+    # The city's last decision on the shop (approved, refused, suspended): when, and why, for its owner.
+    decided_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    decision_reason: str | None = Field(default=None, max_length=DECISION_REASON_MAX_LENGTH)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 
@@ -88,6 +94,7 @@ class ShopClaim(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     decided_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     decided_by: uuid.UUID | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    decision_reason: str | None = Field(default=None, max_length=DECISION_REASON_MAX_LENGTH)
 
 
 # --- request and response schemas -------------------------------------------------------------
@@ -198,6 +205,37 @@ class ClaimCreate(_StrictInput):
     message: str | None = Field(default=None, max_length=1000)
 
 
+def _blank_to_none(value: str | None) -> str | None:
+    value = value.strip() if value is not None else None
+    return value or None
+
+
+class RefusalIn(_StrictInput):
+    """Why the city says no: shown to the merchant as it is written."""
+
+    # The pattern documents what the validator checks: a reason is more than spaces.
+    reason: str = Field(
+        max_length=DECISION_REASON_MAX_LENGTH, schema_extra={"json_schema_extra": {"pattern": r"\S"}}
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _required(cls, value: str) -> str:
+        reason = _blank_to_none(value)
+        if reason is None:
+            raise ValueError("Indiquez la raison du refus : le demandeur la lira.")
+        return reason
+
+
+class SuspensionIn(_StrictInput):
+    reason: str | None = Field(default=None, max_length=DECISION_REASON_MAX_LENGTH)
+
+    @field_validator("reason")
+    @classmethod
+    def _optional(cls, value: str | None) -> str | None:
+        return _blank_to_none(value)
+
+
 class Category(SQLModel):
     slug: CategorySlug
     label: str
@@ -239,6 +277,22 @@ class ShopPrivate(ShopPublic):
 
     owner_id: uuid.UUID | None
     osm_id: str | None
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
+
+
+class Claimant(SQLModel):
+    """Who asks to manage a shop (or registered it), as the city sees them to check the request."""
+
+    id: uuid.UUID
+    display_name: str
+    email: str
+
+
+class ShopAdmin(ShopPrivate):
+    """A shop in the city's lists: with who registered or holds it."""
+
+    owner: Claimant | None = None
 
 
 class ClaimPublic(SQLModel):
@@ -249,4 +303,11 @@ class ClaimPublic(SQLModel):
     status: str
     created_at: datetime
     decided_at: datetime | None
+    decision_reason: str | None = None
     shop: ShopSummary | None = None
+
+
+class ClaimAdmin(ClaimPublic):
+    """A claim in the city's queue: with the claimant's name and e-mail."""
+
+    claimant: Claimant | None = None

@@ -13,16 +13,20 @@ from api.shops.categories import CATEGORIES
 from api.shops.deps import VisibleShop
 from api.shops.models import (
     Category,
+    ClaimAdmin,
     ClaimCreate,
     ClaimPublic,
     ClaimStatus,
     HoursPreview,
     HoursPreviewIn,
+    RefusalIn,
+    ShopAdmin,
     ShopCreate,
     ShopPrivate,
     ShopPublic,
     ShopStatus,
     ShopUpdate,
+    SuspensionIn,
 )
 
 router = APIRouter(tags=["commerces"])
@@ -95,15 +99,15 @@ async def claim_shop(
     return await write(work)
 
 
-@router.get("/admin/shops", response_model=Page[ShopPrivate])
+@router.get("/admin/shops", response_model=Page[ShopAdmin])
 def admin_list_shops(
     session: ReadSessionDep,
     admin: AdminPrincipal,
     status: ShopStatus = ShopStatus.pending,
     limit: Limit = 20,
     cursor: Cursor = None,
-) -> Page[ShopPublic]:
-    """Shops by status, oldest first (admin): by default those waiting for approval."""
+) -> Page[ShopAdmin]:
+    """Shops by status, oldest first (admin), with who registered them: by default those awaiting approval."""
     return service.list_shops_by_status(
         session=session, status=status, cursor=cursor, limit=limit, principal=admin, now=utcnow()
     )
@@ -121,25 +125,55 @@ async def approve_shop(shop_id: uuid.UUID, write: WriterDep, admin: AdminPrincip
 
 
 @router.post("/admin/shops/{shop_id}/suspend", response_model=ShopPrivate)
-async def suspend_shop(shop_id: uuid.UUID, write: WriterDep, admin: AdminPrincipal) -> ShopPublic:
-    """Suspend a shop (admin): it leaves search, offers and rewards."""
+async def suspend_shop(
+    shop_id: uuid.UUID, write: WriterDep, admin: AdminPrincipal, data: SuspensionIn | None = None
+) -> ShopPublic:
+    """Suspend an active shop (admin), optionally saying why: it leaves search, offers and rewards."""
+    reason = data.reason if data is not None else None
 
     def work(session: Session) -> ShopPublic:
-        shop = service.set_status(session=session, shop_id=shop_id, status=ShopStatus.suspended, admin=admin)
+        shop = service.set_status(
+            session=session, shop_id=shop_id, status=ShopStatus.suspended, admin=admin, reason=reason
+        )
         return service.present(shop, principal=admin, now=utcnow())
 
     return await write(work)
 
 
-@router.get("/admin/claims", response_model=Page[ClaimPublic])
+@router.post("/admin/shops/{shop_id}/refuse", response_model=ShopPrivate)
+async def refuse_shop(
+    shop_id: uuid.UUID, data: RefusalIn, write: WriterDep, admin: AdminPrincipal
+) -> ShopPublic:
+    """Turn down a shop waiting for approval (admin), saying why: its owner reads the reason."""
+
+    def work(session: Session) -> ShopPublic:
+        shop = service.set_status(
+            session=session, shop_id=shop_id, status=ShopStatus.refused, admin=admin, reason=data.reason
+        )
+        return service.present(shop, principal=admin, now=utcnow())
+
+    return await write(work)
+
+
+@router.get("/me/claims", response_model=Page[ClaimPublic])
+def my_claims(
+    session: ReadSessionDep, principal: CurrentPrincipal, limit: Limit = 20, cursor: Cursor = None
+) -> Page[ClaimPublic]:
+    """The caller's claims, oldest first: pending, accepted, or refused with the city's reason."""
+    return service.list_own_claims(
+        session=session, principal=principal, cursor=cursor, limit=limit, now=utcnow()
+    )
+
+
+@router.get("/admin/claims", response_model=Page[ClaimAdmin])
 def admin_list_claims(
     session: ReadSessionDep,
     _admin: AdminPrincipal,
     status: ClaimStatus = ClaimStatus.pending,
     limit: Limit = 20,
     cursor: Cursor = None,
-) -> Page[ClaimPublic]:
-    """Claims by status, oldest first (admin)."""
+) -> Page[ClaimAdmin]:
+    """Claims by status, oldest first (admin), with who asks: name, e-mail and message."""
     return service.list_claims(session=session, status=status, cursor=cursor, limit=limit, now=utcnow())
 
 
@@ -155,11 +189,16 @@ async def approve_claim(claim_id: uuid.UUID, write: WriterDep, admin: AdminPrinc
 
 
 @router.post("/admin/claims/{claim_id}/reject", response_model=ClaimPublic)
-async def reject_claim(claim_id: uuid.UUID, write: WriterDep, admin: AdminPrincipal) -> ClaimPublic:
-    """Turn a claim down (admin)."""
+async def reject_claim(
+    claim_id: uuid.UUID, write: WriterDep, admin: AdminPrincipal, data: RefusalIn | None = None
+) -> ClaimPublic:
+    """Turn a claim down (admin), with the reason the claimant will read (the body may be left out)."""
+    reason = data.reason if data is not None else None
 
     def work(session: Session) -> ClaimPublic:
-        claim = service.decide_claim(session=session, claim_id=claim_id, approve=False, admin=admin)
+        claim = service.decide_claim(
+            session=session, claim_id=claim_id, approve=False, admin=admin, reason=reason
+        )
         return service.present_claim(claim, None, now=utcnow())
 
     return await write(work)

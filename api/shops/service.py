@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from api import geo
 from api.auth import service as auth_service
-from api.auth.models import Role, RoleGrantIn
+from api.auth.models import Role, RoleGrantIn, User
 from api.auth.tokens import Principal
 from api.config import get_settings
 from api.db import utcnow
@@ -17,12 +17,15 @@ from api.pagination import Page, created_order_page
 from api.shops import hours
 from api.shops.categories import CATEGORIES
 from api.shops.models import (
+    ClaimAdmin,
+    Claimant,
     ClaimCreate,
     ClaimPublic,
     ClaimStatus,
     DayHoursPublic,
     HoursPreview,
     Shop,
+    ShopAdmin,
     ShopClaim,
     ShopCreate,
     ShopPrivate,
@@ -97,7 +100,13 @@ def present(shop: Shop, *, principal: Principal | None, now: datetime) -> ShopPu
         "updated_at": shop.updated_at,
     }
     if can_manage(shop, principal):
-        return ShopPrivate(**fields, owner_id=shop.owner_id, osm_id=shop.osm_id)
+        return ShopPrivate(
+            **fields,
+            owner_id=shop.owner_id,
+            osm_id=shop.osm_id,
+            decided_at=shop.decided_at,
+            decision_reason=shop.decision_reason,
+        )
     return ShopPublic(**fields)
 
 
@@ -139,12 +148,45 @@ def update_shop(*, session: Session, shop: Shop, data: ShopUpdate) -> Shop:
     return shop
 
 
-def set_status(*, session: Session, shop_id: uuid.UUID, status: ShopStatus, admin: Principal) -> Shop:
+# Which statuses each decision may start from (the same status again changes nothing but the date). Suspending
+# a pending shop predates refusals and stays allowed for the API's callers; the PWA refuses pending shops.
+_DECISION_FROM: dict[ShopStatus, set[str]] = {
+    ShopStatus.active: {ShopStatus.pending, ShopStatus.suspended, ShopStatus.active},
+    ShopStatus.suspended: {ShopStatus.pending, ShopStatus.active, ShopStatus.suspended},
+    ShopStatus.refused: {ShopStatus.pending},
+}
+_ALREADY: dict[tuple[ShopStatus, str], str] = {
+    (ShopStatus.active, ShopStatus.refused): "Ce commerce a été refusé : il ne peut plus être approuvé.",
+    (ShopStatus.suspended, ShopStatus.refused): "Ce commerce a été refusé : il n'y a rien à suspendre.",
+    (ShopStatus.refused, ShopStatus.refused): "Ce commerce a déjà été refusé.",
+    (ShopStatus.refused, ShopStatus.active): (
+        "Ce commerce est déjà approuvé et actif : suspendez-le s'il ne doit plus apparaître."
+    ),
+    (ShopStatus.refused, ShopStatus.suspended): (
+        "Ce commerce a déjà été approuvé puis suspendu : il ne peut plus être refusé."
+    ),
+}
+
+
+def set_status(
+    *,
+    session: Session,
+    shop_id: uuid.UUID,
+    status: ShopStatus,
+    admin: Principal,
+    reason: str | None = None,
+) -> Shop:
+    """The city's decision on a shop: approve (active), suspend, or refuse a pending one, with its reason."""
     shop = session.get(Shop, shop_id)
     if shop is None:
         raise NotFound(SHOP_NOT_FOUND)
+    if shop.status not in _DECISION_FROM[status]:
+        raise Conflict(_ALREADY.get((status, shop.status), "Ce commerce a déjà fait l'objet d'une décision."))
+    now = utcnow()
     shop.status = status
-    shop.updated_at = utcnow()
+    shop.decided_at = now
+    shop.decision_reason = reason
+    shop.updated_at = now
     session.add(shop)
     if status == ShopStatus.active and shop.owner_id is not None:
         auth_service.grant_role(
@@ -157,6 +199,12 @@ def set_status(*, session: Session, shop_id: uuid.UUID, status: ShopStatus, admi
     return shop
 
 
+def _person(user: User | None) -> Claimant | None:
+    return (
+        Claimant(id=user.id, display_name=user.display_name, email=user.email) if user is not None else None
+    )
+
+
 def list_shops_by_status(
     *,
     session: Session,
@@ -165,17 +213,27 @@ def list_shops_by_status(
     limit: int,
     principal: Principal,
     now: datetime,
-) -> Page[ShopPublic]:
+) -> Page[ShopAdmin]:
+    """The city's list of shops in one status, each with the person who registered or holds it."""
+    rows: list[tuple[Shop, User | None]]
     rows, next_cursor = created_order_page(
         session,
-        select(Shop).where(Shop.status == status),
-        **_SHOP_ORDER,
+        select(Shop, User)
+        .join(User, col(User.id) == Shop.owner_id, isouter=True)
+        .where(Shop.status == status),
+        created_at=col(Shop.created_at),
+        row_id=col(Shop.id),
+        position_of=lambda row: (row[0].created_at, row[0].id),
         cursor=cursor,
         limit=limit,
         params={"status": status.value},
     )
-    return Page[ShopPublic](
-        results=[present(s, principal=principal, now=now) for s in rows], next_cursor=next_cursor
+    return Page[ShopAdmin](
+        results=[
+            ShopAdmin(**present(shop, principal=principal, now=now).model_dump(), owner=_person(owner))
+            for shop, owner in rows
+        ],
+        next_cursor=next_cursor,
     )
 
 
@@ -220,8 +278,10 @@ def claim_shop(*, session: Session, shop: Shop, data: ClaimCreate, principal: Pr
     return claim
 
 
-def present_claim(claim: ShopClaim, shop: Shop | None, *, now: datetime) -> ClaimPublic:
-    return ClaimPublic(
+def present_claim(
+    claim: ShopClaim, shop: Shop | None, *, now: datetime, claimant: User | None = None
+) -> ClaimAdmin:
+    return ClaimAdmin(
         id=claim.id,
         shop_id=claim.shop_id,
         user_id=claim.user_id,
@@ -229,18 +289,22 @@ def present_claim(claim: ShopClaim, shop: Shop | None, *, now: datetime) -> Clai
         status=claim.status,
         created_at=claim.created_at,
         decided_at=claim.decided_at,
+        decision_reason=claim.decision_reason,
         shop=summary(shop, now=now) if shop is not None else None,
+        claimant=_person(claimant),
     )
 
 
 def list_claims(
     *, session: Session, status: ClaimStatus, cursor: str | None, limit: int, now: datetime
-) -> Page[ClaimPublic]:
-    rows: list[tuple[ShopClaim, Shop]]
+) -> Page[ClaimAdmin]:
+    """The city's queue: each claim with its shop and who asks."""
+    rows: list[tuple[ShopClaim, Shop, User]]
     rows, next_cursor = created_order_page(
         session,
-        select(ShopClaim, Shop)
+        select(ShopClaim, Shop, User)
         .join(Shop, col(Shop.id) == ShopClaim.shop_id)
+        .join(User, col(User.id) == ShopClaim.user_id)
         .where(ShopClaim.status == status),
         created_at=col(ShopClaim.created_at),
         row_id=col(ShopClaim.id),
@@ -249,21 +313,56 @@ def list_claims(
         limit=limit,
         params={"status": status.value},
     )
+    return Page[ClaimAdmin](
+        results=[present_claim(c, s, now=now, claimant=u) for c, s, u in rows], next_cursor=next_cursor
+    )
+
+
+def list_own_claims(
+    *, session: Session, principal: Principal, cursor: str | None, limit: int, now: datetime
+) -> Page[ClaimPublic]:
+    """The caller's claims, whatever became of them, oldest first, with the city's reason when refused."""
+    rows: list[tuple[ShopClaim, Shop]]
+    rows, next_cursor = created_order_page(
+        session,
+        select(ShopClaim, Shop)
+        .join(Shop, col(Shop.id) == ShopClaim.shop_id)
+        .where(ShopClaim.user_id == principal.user_id),
+        created_at=col(ShopClaim.created_at),
+        row_id=col(ShopClaim.id),
+        position_of=lambda row: (row[0].created_at, row[0].id),
+        cursor=cursor,
+        limit=limit,
+        params={"claimant": str(principal.user_id)},
+    )
     return Page[ClaimPublic](results=[present_claim(c, s, now=now) for c, s in rows], next_cursor=next_cursor)
 
 
-def decide_claim(*, session: Session, claim_id: uuid.UUID, approve: bool, admin: Principal) -> ShopClaim:
+# What a claimant reads when another claim on the same shop was accepted.
+ANOTHER_CLAIMANT_CHOSEN = "La ville a confié ce commerce à une autre personne qui l'a réclamé."
+
+
+def decide_claim(
+    *,
+    session: Session,
+    claim_id: uuid.UUID,
+    approve: bool,
+    admin: Principal,
+    reason: str | None = None,
+) -> ShopClaim:
     claim = session.get(ShopClaim, claim_id)
     if claim is None:
         raise NotFound("Cette demande n'existe pas.")
-    if claim.status != ClaimStatus.pending:
-        raise Conflict("Cette demande a déjà été traitée.")
+    if claim.status == ClaimStatus.approved:
+        raise Conflict("Cette demande a déjà été acceptée : elle ne peut plus être refusée ni acceptée.")
+    if claim.status == ClaimStatus.rejected:
+        raise Conflict("Cette demande a déjà été refusée : le demandeur peut en envoyer une nouvelle.")
     claim.decided_at = utcnow()
     claim.decided_by = admin.user_id
     if approve:
         shop = session.get(Shop, claim.shop_id)
         if shop is None or shop.owner_id is not None:
-            raise Conflict("Ce commerce a déjà un commerçant.")
+            raise Conflict("Ce commerce a déjà un commerçant : refusez plutôt cette demande.")
         shop.owner_id = claim.user_id
         shop.updated_at = utcnow()
         session.add(shop)
@@ -285,9 +384,11 @@ def decide_claim(*, session: Session, claim_id: uuid.UUID, approve: bool, admin:
             other.status = ClaimStatus.rejected
             other.decided_at = claim.decided_at
             other.decided_by = admin.user_id
+            other.decision_reason = ANOTHER_CLAIMANT_CHOSEN
             session.add(other)
     else:
         claim.status = ClaimStatus.rejected
+        claim.decision_reason = reason
     session.add(claim)
     session.flush()
     return claim

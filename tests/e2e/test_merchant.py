@@ -209,9 +209,9 @@ def test_register_a_shop_complete_it_and_get_it_approved(new_context, server: st
     pending = admin.get_by_role("region", name="Commerces à valider")
     card = pending.get_by_role("article", name=shop_name)
     expect(card).to_contain_text("Épicerie")
-    card.get_by_role("button", name=f"Valider {shop_name}").click()
+    card.get_by_role("button", name=f"Approuver {shop_name}").click()
     expect(pending.get_by_role("status")).to_have_text(
-        f"« {shop_name} » est validé : il apparaît dans la recherche."
+        f"« {shop_name} » est approuvé : il apparaît dans la recherche."
     )
     expect(card).to_have_count(0)
 
@@ -256,6 +256,9 @@ def test_claim_an_imported_shop(new_context, server: str) -> None:
     claim = claims.get_by_role("article", name=OSM_CLAIMED_SHOP)
     expect(claim).to_contain_text("Cordonnerie")
     claim.get_by_role("button", name=f"Accepter la demande pour {OSM_CLAIMED_SHOP}").click()
+    admin.get_by_role("dialog", name="Accepter la demande de Yanis Roux ?").get_by_role(
+        "button", name="Accepter la demande"
+    ).click()
     expect(claims.get_by_role("status")).to_contain_text("a désormais son commerçant")
 
     open_merchant_space(page)

@@ -21,9 +21,10 @@ const SHOP_STATUS = {
   pending: { label: 'En attente de validation', icon: 'pending', className: 'status-pending' },
   active: { label: 'Actif', icon: 'open', className: 'status-open' },
   suspended: { label: 'Suspendu', icon: 'ban', className: 'status-closed' },
+  refused: { label: 'Refusé', icon: 'ban', className: 'status-closed' },
 };
 
-/** « En attente de validation », « Actif », « Suspendu ». */
+/** « En attente de validation », « Actif », « Suspendu », « Refusé ». */
 export function shopStatusBadge(status) {
   const known = SHOP_STATUS[status] ?? { label: status, icon: 'info', className: 'status-unknown' };
   return h(

@@ -1,4 +1,4 @@
-// Administration: the city approves new shops and claims on imported ones.
+// Administration: the city approves or refuses new shops, decides on claims, and suspends active shops.
 import { queryString } from '../../api.js';
 import { h, setChildren } from '../../dom.js';
 import { formatLongDate } from '../../format.js';
@@ -6,16 +6,19 @@ import { loadCategories } from '../../reference-data.js';
 import { actionButton, emptyState, errorBlock, skeletonList, sourceNote } from '../../ui/common.js';
 import { pageFrame } from '../../ui/page.js';
 import { statusLine, whenSignedIn } from '../../ui/signed-in.js';
+import { decisionDialog } from './decision-dialog.js';
 
 const PAGE = 20;
 
 /**
- * A list of things waiting for a decision. `card(entry, decide)` builds one entry; `decide(label, path, done)`
- * posts the decision and removes the entry.
+ * A list of things waiting for a decision (entries of `status` at `endpoint`). `card(entry, decide, categories)`
+ * builds one entry; `decide(button, send, message)` runs `send()` (which resolves null when the admin cancels),
+ * then removes the entry and says `message`.
  */
-function decisionList({ api, auth, id, title, endpoint, emptyTitle, emptyText, card }) {
+function decisionList({ api, auth, id, title, lead = null, status = 'pending', endpoint, emptyTitle, emptyText, card }) {
   const list = h('ul', { class: 'card-list' });
-  const area = h('div', { 'aria-busy': 'true' }, skeletonList(2, 'Chargement…'));
+  // Busy from the first load on: the active shops' list waits until the admin opens it.
+  const area = h('div', {});
   const more = h('div', { class: 'more' });
   const said = statusLine();
   const heading = h('h2', { id, tabindex: '-1' }, title);
@@ -28,20 +31,29 @@ function decisionList({ api, auth, id, title, endpoint, emptyTitle, emptyText, c
   }
 
   async function load() {
+    if (cursor === null && !list.childElementCount) {
+      area.setAttribute('aria-busy', 'true');
+      setChildren(area, skeletonList(2, 'Chargement…'));
+    }
     try {
-      const page = await api.authed(`${endpoint}${queryString({ status: 'pending', limit: PAGE, cursor })}`);
+      const page = await api.authed(`${endpoint}${queryString({ status, limit: PAGE, cursor })}`);
       if (unmounted) return;
       const categories = await loadCategories(api).catch(() => new Map());
       area.removeAttribute('aria-busy');
       list.append(
         ...page.results.map((entry) => {
           const element = h('li', {});
-          const decide = async (button, path, message) => {
+          const decide = async (button, send, message) => {
             if (button.getAttribute('aria-disabled') === 'true') return;
-            for (const other of element.querySelectorAll('button'))
-              other.setAttribute('aria-disabled', 'true');
+            const buttons = element.querySelectorAll('button');
+            for (const other of buttons) other.setAttribute('aria-disabled', 'true');
             try {
-              const result = await api.authed(path, { method: 'POST' });
+              const result = await send();
+              if (result === null) {
+                for (const other of buttons) other.removeAttribute('aria-disabled');
+                button.focus();
+                return;
+              }
               const next = element.nextElementSibling ?? element.previousElementSibling;
               element.remove();
               said.say(message);
@@ -51,7 +63,7 @@ function decisionList({ api, auth, id, title, endpoint, emptyTitle, emptyText, c
               if ((result?.owner_id ?? result?.user_id) === auth.state.user?.id)
                 auth.refreshRoles().catch(() => {});
             } catch (error) {
-              for (const other of element.querySelectorAll('button')) other.removeAttribute('aria-disabled');
+              for (const other of buttons) other.removeAttribute('aria-disabled');
               said.say(error.message);
             }
           };
@@ -74,9 +86,17 @@ function decisionList({ api, auth, id, title, endpoint, emptyTitle, emptyText, c
       setChildren(area, errorBlock(error, load));
     }
   }
-  load();
   return {
-    element: h('section', { 'aria-labelledby': id, 'class': 'stack' }, heading, said.element, area, more),
+    element: h(
+      'section',
+      { 'aria-labelledby': id, 'class': 'stack' },
+      heading,
+      lead ? h('p', { class: 'hint' }, lead) : null,
+      said.element,
+      area,
+      more,
+    ),
+    load,
     destroy() {
       unmounted = true;
     },
@@ -87,7 +107,7 @@ function decisionList({ api, auth, id, title, endpoint, emptyTitle, emptyText, c
 function shopArticle(titleId, shop, categories, ...details) {
   return h(
     'article',
-    { 'class': 'card', 'aria-labelledby': titleId },
+    { 'class': 'card decision-card', 'aria-labelledby': titleId },
     h(
       'h3',
       { id: titleId, class: 'result-name' },
@@ -101,55 +121,167 @@ function shopArticle(titleId, shop, categories, ...details) {
   );
 }
 
-function shopCard(shop, decide, categories) {
-  const approve = actionButton('Valider', 'check', 'button-primary', shop.name);
-  const suspend = actionButton('Suspendre', 'ban', 'button-danger-outline', shop.name);
-  approve.addEventListener('click', () =>
-    decide(
-      approve,
-      `/admin/shops/${encodeURIComponent(shop.id)}/approve`,
-      `« ${shop.name} » est validé : il apparaît dans la recherche.`,
-    ),
-  );
-  suspend.addEventListener('click', () =>
-    decide(suspend, `/admin/shops/${encodeURIComponent(shop.id)}/suspend`, `« ${shop.name} » est suspendu.`),
-  );
-  return shopArticle(
-    `pending-${shop.id}`,
-    shop,
-    categories,
-    sourceNote(shop.source),
-    h('p', { class: 'hint' }, `Inscrit le ${formatLongDate(new Date(shop.created_at))}`),
-    h('div', { class: 'button-row' }, approve, suspend),
+/** « Demandé par Lucie Ferrand — lucie@… », the e-mail a link to write to them. */
+function personLine(label, person) {
+  if (!person) return null;
+  return h(
+    'p',
+    { class: 'claimant' },
+    `${label} `,
+    h('strong', {}, person.display_name),
+    ' — ',
+    h('a', { href: `mailto:${person.email}` }, person.email),
   );
 }
 
-function claimCard(claim, decide, categories) {
-  const shop = claim.shop ?? { id: claim.shop_id, name: 'Commerce', address: '' };
-  const approve = actionButton('Accepter', 'check', 'button-primary', `la demande pour ${shop.name}`);
-  const reject = actionButton('Refuser', 'ban', 'button-danger-outline', `la demande pour ${shop.name}`);
-  approve.addEventListener('click', () =>
-    decide(
-      approve,
-      `/admin/claims/${encodeURIComponent(claim.id)}/approve`,
-      `Demande acceptée : « ${shop.name} » a désormais son commerçant.`,
-    ),
+const post = (api, path, body) => api.authed(path, { method: 'POST', ...(body ? { body } : {}) });
+
+function pendingShopCard(api) {
+  return (shop, decide, categories) => {
+    const path = `/admin/shops/${encodeURIComponent(shop.id)}`;
+    const approve = actionButton('Approuver', 'check', 'button-primary', shop.name);
+    const refuse = actionButton('Refuser', 'ban', 'button-danger-outline', shop.name);
+    approve.addEventListener('click', () =>
+      decide(
+        approve,
+        () => post(api, `${path}/approve`),
+        `« ${shop.name} » est approuvé : il apparaît dans la recherche.`,
+      ),
+    );
+    refuse.addEventListener('click', () =>
+      decide(
+        refuse,
+        () =>
+          decisionDialog({
+            title: `Refuser le commerce « ${shop.name} » ?`,
+            text: 'Il n’apparaîtra pas dans la recherche. La personne qui l’a inscrit verra votre raison dans son espace commerçant.',
+            reason: {
+              label: 'Raison du refus',
+              hint: 'Par exemple « Adresse introuvable : précisez le numéro de la rue. »',
+              required: true,
+            },
+            confirmLabel: 'Refuser le commerce',
+            busyLabel: 'Refus…',
+            send: (reason) => post(api, `${path}/refuse`, { reason }),
+          }),
+        `« ${shop.name} » est refusé ; la personne qui l’a inscrit verra la raison.`,
+      ),
+    );
+    return shopArticle(
+      `pending-${shop.id}`,
+      shop,
+      categories,
+      sourceNote(shop.source),
+      personLine('Inscrit par', shop.owner),
+      h('p', { class: 'hint' }, `Inscrit le ${formatLongDate(new Date(shop.created_at))}`),
+      h('div', { class: 'button-row' }, approve, refuse),
+    );
+  };
+}
+
+function activeShopCard(api) {
+  return (shop, decide, categories) => {
+    const suspend = actionButton('Suspendre', 'ban', 'button-danger-outline', shop.name);
+    suspend.addEventListener('click', () =>
+      decide(
+        suspend,
+        () =>
+          decisionDialog({
+            title: `Suspendre le commerce actif « ${shop.name} » ?`,
+            text: 'Il disparaîtra de la recherche, des offres et des récompenses jusqu’à ce que vous l’approuviez de nouveau.',
+            reason: {
+              label: 'Raison de la suspension (facultatif)',
+              hint: 'Son commerçant la lira dans son espace commerçant.',
+              required: false,
+            },
+            confirmLabel: 'Suspendre le commerce',
+            busyLabel: 'Suspension…',
+            send: (reason) =>
+              post(api, `/admin/shops/${encodeURIComponent(shop.id)}/suspend`, reason ? { reason } : {}),
+          }),
+        `« ${shop.name} » est suspendu : il n’apparaît plus dans la recherche.`,
+      ),
+    );
+    return shopArticle(
+      `active-${shop.id}`,
+      shop,
+      categories,
+      sourceNote(shop.source),
+      h('div', { class: 'button-row' }, suspend),
+    );
+  };
+}
+
+function claimCard(api) {
+  return (claim, decide, categories) => {
+    const shop = claim.shop ?? { id: claim.shop_id, name: 'Commerce', address: '' };
+    const who = claim.claimant?.display_name ?? 'ce demandeur';
+    const path = `/admin/claims/${encodeURIComponent(claim.id)}`;
+    const approve = actionButton('Accepter', 'check', 'button-primary', `la demande pour ${shop.name}`);
+    const reject = actionButton('Refuser', 'ban', 'button-danger-outline', `la demande pour ${shop.name}`);
+    approve.addEventListener('click', () =>
+      decide(
+        approve,
+        () =>
+          decisionDialog({
+            title: `Accepter la demande de ${who} ?`,
+            text: `${who} deviendra le commerçant de « ${shop.name} » et pourra modifier sa fiche et son catalogue. Les autres demandes pour ce commerce seront refusées.`,
+            confirmLabel: 'Accepter la demande',
+            busyLabel: 'Acceptation…',
+            danger: false,
+            send: () => post(api, `${path}/approve`),
+          }),
+        `Demande acceptée : « ${shop.name} » a désormais son commerçant.`,
+      ),
+    );
+    reject.addEventListener('click', () =>
+      decide(
+        reject,
+        () =>
+          decisionDialog({
+            title: `Refuser la demande de ${who} ?`,
+            text: `${who} ne pourra pas gérer « ${shop.name} ». Votre raison lui sera montrée dans son espace commerçant.`,
+            reason: {
+              label: 'Raison du refus',
+              hint: 'Par exemple « Aucun justificatif : joignez un extrait Kbis à votre prochaine demande. »',
+              required: true,
+            },
+            confirmLabel: 'Refuser la demande',
+            busyLabel: 'Refus…',
+            send: (reason) => post(api, `${path}/reject`, { reason }),
+          }),
+        `Demande pour « ${shop.name} » refusée ; ${who} verra la raison.`,
+      ),
+    );
+    return shopArticle(
+      `claim-${claim.id}`,
+      shop,
+      categories,
+      personLine('Demandé par', claim.claimant),
+      claim.message
+        ? h('blockquote', { class: 'claim-message' }, h('p', {}, `« ${claim.message} »`))
+        : h('p', { class: 'hint' }, 'Sans message.'),
+      h('p', { class: 'hint' }, `Demande du ${formatLongDate(new Date(claim.created_at))}`),
+      h('div', { class: 'button-row' }, approve, reject),
+    );
+  };
+}
+
+/** The active shops, loaded only when the admin opens the section: suspending is the exception. */
+function activeShopsSection(active) {
+  const details = h(
+    'details',
+    { class: 'admin-active' },
+    h('summary', {}, 'Afficher les commerces actifs'),
+    active.element,
   );
-  reject.addEventListener('click', () =>
-    decide(
-      reject,
-      `/admin/claims/${encodeURIComponent(claim.id)}/reject`,
-      `Demande pour « ${shop.name} » refusée.`,
-    ),
-  );
-  return shopArticle(
-    `claim-${claim.id}`,
-    shop,
-    categories,
-    h('p', {}, claim.message ? `Message : « ${claim.message} »` : 'Sans message.'),
-    h('p', { class: 'hint' }, `Demande du ${formatLongDate(new Date(claim.created_at))}`),
-    h('div', { class: 'button-row' }, approve, reject),
-  );
+  let loaded = false;
+  details.addEventListener('toggle', () => {
+    if (!details.open || loaded) return;
+    loaded = true;
+    active.load();
+  });
+  return details;
 }
 
 export function adminScreen({ api, auth }) {
@@ -178,25 +310,42 @@ export function adminScreen({ api, auth }) {
             auth,
             id: 'pending-shops-title',
             title: 'Commerces à valider',
+            lead: 'Inscrits par leur commerçant : approuvez-les pour qu’ils apparaissent dans la recherche, ou refusez-les en disant pourquoi.',
             endpoint: '/admin/shops',
             emptyTitle: 'Aucun commerce à valider',
             emptyText: 'Les nouvelles inscriptions apparaîtront ici.',
-            card: shopCard,
+            card: pendingShopCard(api),
           });
           const claims = decisionList({
             api,
             auth,
             id: 'pending-claims-title',
             title: 'Demandes de gestion',
+            lead: 'Des personnes demandent à gérer un commerce déjà présent. Vérifiez qui elles sont avant d’accepter.',
             endpoint: '/admin/claims',
             emptyTitle: 'Aucune demande en attente',
             emptyText: 'Quand un commerçant réclame un commerce importé, sa demande apparaît ici.',
-            card: claimCard,
+            card: claimCard(api),
           });
-          setChildren(body, shops.element, claims.element);
+          const active = decisionList({
+            api,
+            auth,
+            id: 'active-shops-title',
+            title: 'Suspendre un commerce actif',
+            lead: 'Un commerce suspendu disparaît de la recherche, des offres et des récompenses.',
+            status: 'active',
+            endpoint: '/admin/shops',
+            emptyTitle: 'Aucun commerce actif',
+            emptyText: 'Les commerces approuvés apparaîtront ici.',
+            card: activeShopCard(api),
+          });
+          shops.load();
+          claims.load();
+          setChildren(body, shops.element, claims.element, activeShopsSection(active));
           return () => {
             shops.destroy();
             claims.destroy();
+            active.destroy();
           };
         },
       });
