@@ -82,6 +82,7 @@ export function addressSearch({ api, idPrefix, addressField, onPick }) {
             addressField.setError(null);
             lastQuery = result.label;
             clear();
+            status.textContent = '';
             onPick({ label: result.label, lat: result.lat, lon: result.lon });
             searchButton.focus();
           });
@@ -111,10 +112,6 @@ export function addressSearch({ api, idPrefix, addressField, onPick }) {
   const element = h('div', { class: 'address-search' }, searchButton, status, list);
   return {
     element,
-    /** Says something in the status line (a position found another way). */
-    say(text) {
-      status.textContent = text;
-    },
     destroy() {
       clearTimeout(timer);
       controller?.abort();

@@ -70,6 +70,9 @@ export function positionPicker({ api, idPrefix, initial = null, addressField = n
       })
     : null;
 
+  // The look-up and its list sit right under the address they come from.
+  if (search) addressField.wrapper.append(search.element);
+
   const useMine = h(
     'button',
     { type: 'button', class: 'button button-secondary button-compact' },
@@ -140,10 +143,9 @@ export function positionPicker({ api, idPrefix, initial = null, addressField = n
       'p',
       { id: `${idPrefix}-position-hint`, class: 'hint' },
       addressField
-        ? 'Cherchez l’adresse saisie et choisissez-la dans la liste : le repère se place sur la carte. Faites-le glisser ou touchez la carte pour l’ajuster au pas de votre porte.'
+        ? 'Choisissez l’adresse dans la liste des adresses trouvées : le repère se place sur la carte. Faites-le glisser ou touchez la carte pour l’ajuster au pas de votre porte.'
         : 'Touchez la carte à l’endroit de votre vitrine, ou utilisez votre position si vous êtes dans le commerce.',
     ),
-    search?.element,
     useMine,
     status,
     mapContainer,
