@@ -147,6 +147,9 @@ def test_the_merchant_moves_the_shop_later(new_context, geo_server: str) -> None
 
     # Then the pin is dragged a little to the shop's door.
     pin = _picker(page).locator(".map-pin")
+    # Once the map has moved to the address chosen, not while it flies there.
+    page.wait_for_function(PIN_CENTRED)
+    pin.scroll_into_view_if_needed()
     box = pin.bounding_box()
     assert box
     start = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
