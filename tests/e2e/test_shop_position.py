@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.e2e.conftest import valence_server
@@ -76,7 +77,13 @@ def _coordinates(page: Page) -> tuple[float, float]:
     return float(lat), float(lon)
 
 
-def _register_shop_by_address(page: Page) -> str:
+def _no_serious_axe_violation(page: Page) -> None:
+    violations = Axe().run(page).response["violations"]
+    blocking = [v["id"] for v in violations if v["impact"] in {"serious", "critical"}]
+    assert blocking == [], blocking
+
+
+def _register_shop_by_address(page: Page, *, audit: bool = False) -> str:
     """A new merchant types the address, picks it in the list, and registers; returns the shop's id."""
     open_merchant_space(page)
     page.get_by_role("link", name="Inscrire un commerce").click()
@@ -89,6 +96,8 @@ def _register_shop_by_address(page: Page) -> str:
     expect(suggestions.get_by_role("button")).to_have_count(1)
     expect(suggestions).not_to_contain_text("Lyon")
     expect(page.get_by_text("1 adresse trouvée : choisissez la vôtre")).to_be_visible()
+    if audit:
+        _no_serious_axe_violation(page)
     suggestions.get_by_role("button", name=GRANDE_RUE).click()
 
     # The address is the one chosen, the pin lands there and the coordinates follow.
@@ -113,7 +122,7 @@ def test_a_new_merchant_finds_the_shop_from_its_address(new_context, geo_server:
     problems = watch_for_csp_violations(page)
     person = new_person("Lucie Tissandier")
     register(page, person)
-    shop_id = _register_shop_by_address(page)
+    shop_id = _register_shop_by_address(page, audit=True)
 
     shop = _shop_from_api(geo_server, person, shop_id)
     assert (shop["lat"], shop["lon"]) == (44.93321, 4.89152)
