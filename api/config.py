@@ -41,8 +41,14 @@ class Settings(BaseSettings):
     pwa_dir: Path = PROJECT_DIR / "pwa" / "dist"
     # min_lon,min_lat,max_lon,max_lat: around the Valence Romans agglomeration.
     territory_bbox: str = "4.70,44.78,5.30,45.20"
-    map_tile_url: str = ""
-    map_attribution: str = "© les contributeurs d'OpenStreetMap"
+    # OpenStreetMap's own tiles: light use only (README, « Map tiles »); a city's tile server replaces them.
+    map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_attribution: str = "© les contributeurs d’OpenStreetMap"
+    map_attribution_url: str = "https://www.openstreetmap.org/copyright"
+    # The national address base's geocoder (BAN, on IGN's Géoplateforme), asked for shops' addresses.
+    geocoder_url: str = "https://data.geopf.fr/geocodage"
+    geocoder_timeout_seconds: float = Field(default=4.0, gt=0, le=30)
+    geocoder_requests_per_minute: int = Field(default=30, ge=1)
     log_level: str = "INFO"
     # Search log lines wait at most this long in their process before being written together.
     search_log_flush_seconds: float = Field(default=1.0, gt=0, le=60)

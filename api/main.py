@@ -33,6 +33,7 @@ from api.http import DOCS_PATH, RequestLimitsMiddleware, RequestLogMiddleware, S
 from api.openapi import install as install_openapi
 from api.search import log as search_log
 from api.search.routes import router as search_router
+from api.shops.geocoding import router as geocoding_router
 from api.shops.routes import router as shops_router
 
 logger = logging.getLogger("api")
@@ -91,6 +92,7 @@ def client_config(request: Request) -> dict[str, Any]:
     return {
         "map_tile_url": settings.map_tile_url or None,
         "map_attribution": settings.map_attribution,
+        "map_attribution_url": settings.map_attribution_url or None,
         "territory_bbox": [min_lon, min_lat, max_lon, max_lat],
         "city_centre": {"lat": geo.CITY_CENTRE[0], "lon": geo.CITY_CENTRE[1]},
     }
@@ -182,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router, prefix=API_PREFIX)
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(shops_router, prefix=API_PREFIX)
+    app.include_router(geocoding_router, prefix=API_PREFIX)
     app.include_router(catalog_router, prefix=API_PREFIX)
     app.include_router(search_router, prefix=API_PREFIX)
     install_openapi(app)

@@ -65,6 +65,7 @@ _RULE_STATUSES: dict[tuple[str, str], frozenset[int]] = {
     ("POST", "/api/v1/shops/{shop_id}/items"): frozenset({403, 409}),
     ("PATCH", "/api/v1/items/{item_id}"): frozenset({403, 409}),
     ("GET", "/api/v1/health"): frozenset({503}),
+    ("GET", "/api/v1/geocode"): frozenset({429, 502, 503}),
 }
 
 # Query parameters the route declares as plain text but checks against a list.
@@ -142,9 +143,16 @@ ERROR_RESPONSES: dict[int, tuple[str, dict[str, Any]]] = {
             },
         ),
     ),
+    502: (
+        "BadGateway",
+        _problem("Un service extérieur a répondu de façon illisible (slug `geocoder-error`)."),
+    ),
     503: (
         "ServiceUnavailable",
-        _problem("La base de données est injoignable (slug `service-unavailable`)."),
+        _problem(
+            "La base de données (slug `service-unavailable`) ou un service extérieur, comme le géocodeur "
+            "(slug `geocoder-unavailable`), est injoignable."
+        ),
     ),
     _WRITE_LOCK_BUSY: (
         "WriteUnavailable",

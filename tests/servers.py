@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
+# Port 9 (discard) is closed on these machines: a connection to it is refused at once.
+CLOSED_ORIGIN = "http://127.0.0.1:9"
 
 
 def valence_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -26,6 +28,10 @@ def valence_env(database_url: str, **extra: str) -> dict[str, str]:
         VALENCE_LOGIN_SLOWDOWN_MAX_SECONDS="0.01",
         # Test runs sign many people up from one address.
         VALENCE_SIGN_UPS_PER_ADDRESS="100000",
+        # Nothing outside the machine: tiles and the geocoder point at a closed local port, which refuses
+        # at once (the map says its tiles are unavailable); a test that needs them starts a fake.
+        VALENCE_MAP_TILE_URL=f"{CLOSED_ORIGIN}/{{z}}/{{x}}/{{y}}.png",
+        VALENCE_GEOCODER_URL=CLOSED_ORIGIN,
     )
     env.update(extra)
     return env

@@ -125,8 +125,9 @@ def test_the_map_tile_origin_is_allowed_and_published() -> None:
         )
 
 
-def test_without_tiles_the_config_says_so(client: TestClient) -> None:
-    config = client.get("/api/v1/config").json()
+def test_without_tiles_the_config_says_so() -> None:
+    with _app_client(map_tile_url="") as client:
+        config = client.get("/api/v1/config").json()
     assert config["map_tile_url"] is None
     assert "OpenStreetMap" in config["map_attribution"]
 

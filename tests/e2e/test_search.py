@@ -227,7 +227,7 @@ def test_map_without_tiles_keeps_working(page: Page) -> None:
     expect(page.get_by_role("button", name="Carte")).to_have_attribute("aria-pressed", "true")
     results_map = page.get_by_role("region", name="Carte des résultats")
     expect(results_map.get_by_text("Fond de carte indisponible")).to_be_visible()
-    expect(results_map).to_contain_text("© les contributeurs d'OpenStreetMap")
+    expect(results_map).to_contain_text("© les contributeurs d’OpenStreetMap")
     expect(results_map.locator(".map-pin")).to_have_count(count)
     expect(page.locator("ol.results")).to_be_hidden()
     expect(page).to_have_url(re.compile(r"vue=carte"))

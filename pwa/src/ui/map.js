@@ -14,10 +14,21 @@ function escapeHtml(text) {
   return span.innerHTML;
 }
 
+/** The tile server's credit, linked when /config gives an http(s) address for it. */
+export function attributionHtml({ map_attribution: text, map_attribution_url: url }) {
+  if (!text) return '';
+  if (!url || !/^https?:\/\//i.test(url)) return escapeHtml(text);
+  const link = document.createElement('a');
+  link.href = url;
+  link.textContent = text;
+  return link.outerHTML;
+}
+
 const Notice = L.Control.extend({
   options: { position: 'topright' },
   onAdd() {
-    return h('p', { class: 'map-notice', role: 'status' }, NO_TILES_MESSAGE);
+    // A polite live region rather than role=status: a map inside a form leaves the form its own status.
+    return h('p', { 'class': 'map-notice', 'aria-live': 'polite' }, NO_TILES_MESSAGE);
   },
 });
 
@@ -34,7 +45,8 @@ function baseMap(container, config, { centre, zoom = DEFAULT_ZOOM }) {
     markerZoomAnimation: !still,
   });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-  if (config.map_attribution) map.attributionControl.addAttribution(escapeHtml(config.map_attribution));
+  const credit = attributionHtml(config);
+  if (credit) map.attributionControl.addAttribution(credit);
 
   const notice = new Notice();
   let noticeShown = false;
@@ -133,29 +145,43 @@ export function createResultsMap(container, config, { popupFor }) {
   };
 }
 
-/** A small map where a tap places the shop's pin. Returns { setPin(lat, lon), destroy }. */
+/**
+ * A small map where a tap places the shop's pin and a drag moves it. `onPick({ lat, lon })` follows each
+ * move made on the map. Returns { setPin(lat, lon, { zoom }), destroy }.
+ */
 export function createPinPicker(container, config, { position, onPick }) {
   const centre = position ?? config.city_centre;
   const { map, destroy } = baseMap(container, config, { centre, zoom: position ? 17 : 15 });
   let marker = null;
-  const setPin = (lat, lon, { pan = true } = {}) => {
+  const rounded = (latlng) => ({
+    lat: Math.round(latlng.lat * 1e6) / 1e6,
+    lon: Math.round(latlng.lng * 1e6) / 1e6,
+  });
+  const setPin = (lat, lon, { pan = true, zoom = null } = {}) => {
     if (!Number.isFinite(lat) || !Number.isFinite(lon)) return;
     if (marker) marker.setLatLng([lat, lon]);
     else {
+      // Dragged with a finger or a mouse; the keyboard way is the address list and the coordinate fields.
       marker = L.marker([lat, lon], {
         icon: pinIcon('is-chosen'),
         keyboard: false,
-        interactive: false,
+        draggable: true,
+        autoPan: true,
+        title: 'Emplacement du commerce (faites glisser pour ajuster)',
       }).addTo(map);
+      marker.on('dragend', () => {
+        const point = rounded(marker.getLatLng());
+        onPick(point);
+      });
     }
-    if (pan) map.panTo([lat, lon]);
+    if (zoom) map.setView([lat, lon], zoom);
+    else if (pan) map.panTo([lat, lon]);
   };
   if (position) setPin(position.lat, position.lon);
   map.on('click', (event) => {
-    const lat = Math.round(event.latlng.lat * 1e6) / 1e6;
-    const lon = Math.round(event.latlng.lng * 1e6) / 1e6;
-    setPin(lat, lon, { pan: false });
-    onPick({ lat, lon });
+    const point = rounded(event.latlng);
+    setPin(point.lat, point.lon, { pan: false });
+    onPick(point);
   });
   return { setPin, destroy };
 }

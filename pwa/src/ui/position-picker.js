@@ -1,12 +1,16 @@
-// Where a shop stands: « Utiliser ma position », a tap on the map, or the latitude and longitude typed in.
+// Where a shop stands: its address looked up and chosen in a list, then the pin dragged or the map tapped to
+// adjust it; « Utiliser ma position », or the latitude and longitude typed in.
 import { ApiError } from '../api.js';
 import { h, setChildren } from '../dom.js';
 import { locate } from '../geo.js';
 import { icon } from '../icons.js';
 import { loadConfig } from '../reference-data.js';
+import { addressSearch } from './address-search.js';
 import { textField } from './forms.js';
 
-const POSITION_MISSING = 'Indiquez la position : touchez la carte, utilisez votre position ou saisissez-la.';
+const POSITION_MISSING =
+  'Indiquez la position : cherchez l’adresse, touchez la carte, utilisez votre position ou saisissez-la.';
+const PICK_ZOOM = 18;
 
 /** "44,9334" or "44.9334" → 44.9334; NaN when unreadable. */
 export function parseCoordinate(text) {
@@ -16,8 +20,11 @@ export function parseCoordinate(text) {
   return /^-?\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : Number.NaN;
 }
 
-/** The position block: « Utiliser ma position », a map where a tap places the pin, and lat/lon fields. */
-export function positionPicker({ api, idPrefix, initial = null }) {
+/**
+ * The position block: the address (`addressField`, shown above it) looked up in the national address base,
+ * « Utiliser ma position », a map where a tap or a drag places the pin, and lat/lon fields.
+ */
+export function positionPicker({ api, idPrefix, initial = null, addressField = null }) {
   const [lat, lon] = [
     ['lat', 'Latitude'],
     ['lon', 'Longitude'],
@@ -31,11 +38,12 @@ export function positionPicker({ api, idPrefix, initial = null }) {
       value: initial ? String(initial[name]) : '',
     }),
   );
-  const status = h('p', { class: 'hint', role: 'status' });
+  // Polite live regions, not role=status: the form's own « … enregistré » line is the status of the form.
+  const status = h('p', { 'class': 'hint position-status', 'aria-live': 'polite' });
   const mapContainer = h('div', {
     'class': 'map picker-map',
     'role': 'region',
-    'aria-label': 'Carte : touchez l’emplacement du commerce',
+    'aria-label': 'Carte : touchez l’emplacement du commerce ou faites glisser le repère',
   });
   let picker = null;
   let territory = null; // [min_lon, min_lat, max_lon, max_lat]
@@ -47,6 +55,23 @@ export function positionPicker({ api, idPrefix, initial = null }) {
     lat.setError(null);
     lon.setError(null);
   };
+
+  const search = addressField
+    ? addressSearch({
+        api,
+        idPrefix,
+        addressField,
+        onPick: (point) => {
+          setFields(point);
+          picker?.setPin(point.lat, point.lon, { zoom: PICK_ZOOM });
+          status.textContent =
+            'Repère placé à cette adresse. Faites-le glisser ou touchez la carte pour l’ajuster.';
+        },
+      })
+    : null;
+
+  // The look-up and its list sit right under the address they come from.
+  if (search) addressField.wrapper.append(search.element);
 
   const useMine = h(
     'button',
@@ -93,11 +118,13 @@ export function positionPicker({ api, idPrefix, initial = null }) {
     .then(([{ createPinPicker }, config]) => {
       if (destroyed) return;
       territory = config.territory_bbox;
+      // A position chosen while the map was loading counts more than the initial one.
+      const chosen = { lat: parseCoordinate(lat.input.value), lon: parseCoordinate(lon.input.value) };
       picker = createPinPicker(mapContainer, config, {
-        position: initial,
+        position: Number.isFinite(chosen.lat) && Number.isFinite(chosen.lon) ? chosen : initial,
         onPick: (point) => {
           setFields(point);
-          status.textContent = 'Repère placé. Vous pouvez toucher ailleurs pour le déplacer.';
+          status.textContent = 'Repère placé. Faites-le glisser ou touchez ailleurs pour le déplacer.';
         },
       });
     })
@@ -115,7 +142,9 @@ export function positionPicker({ api, idPrefix, initial = null }) {
     h(
       'p',
       { id: `${idPrefix}-position-hint`, class: 'hint' },
-      'Touchez la carte à l’endroit de votre vitrine, ou utilisez votre position si vous êtes dans le commerce.',
+      addressField
+        ? 'Choisissez l’adresse dans la liste des adresses trouvées : le repère se place sur la carte. Faites-le glisser ou touchez la carte pour l’ajuster au pas de votre porte.'
+        : 'Touchez la carte à l’endroit de votre vitrine, ou utilisez votre position si vous êtes dans le commerce.',
     ),
     useMine,
     status,
@@ -144,6 +173,7 @@ export function positionPicker({ api, idPrefix, initial = null }) {
     },
     destroy() {
       destroyed = true;
+      search?.destroy();
       picker?.destroy();
     },
   };

@@ -1,4 +1,5 @@
-// Inscrire un commerce: name, trade, address and where it stands (a tap on the map, or the phone's position).
+// Inscrire un commerce: name, trade, address and where it stands (the address found in the national address
+// base, then the pin adjusted on the map; or the phone's position).
 import { ApiError } from '../../api.js';
 import { setChildren } from '../../dom.js';
 import { submitForm, textField } from '../../ui/forms.js';
@@ -38,11 +39,11 @@ export function merchantNewScreen({ api, auth }) {
             id: 'shop-address',
             name: 'address',
             label: 'Adresse',
-            hint: 'Numéro, rue et code postal, par exemple « 12 Grande Rue, 26000 Valence ».',
+            hint: 'Numéro, rue et code postal, par exemple « 12 Grande Rue, 26000 Valence » : choisissez-la ensuite dans la liste des adresses trouvées.',
             autocomplete: 'street-address',
             maxlength: '200',
           });
-          const position = positionPicker({ api, idPrefix: 'shop' });
+          const position = positionPicker({ api, idPrefix: 'shop', addressField: address });
           const { form, alert } = submitForm({
             attributes: { 'aria-label': 'Inscrire un commerce' },
             fields: [name, category, address, ...position.fields],

@@ -6,6 +6,7 @@ import { csvImport } from '../../ui/csv-import.js';
 import { submitForm, textField } from '../../ui/forms.js';
 import { hoursEditor } from '../../ui/hours-editor.js';
 import { pageFrame } from '../../ui/page.js';
+import { positionPicker } from '../../ui/position-picker.js';
 import { statusLine, whenSignedIn } from '../../ui/signed-in.js';
 import { catalogue } from './catalogue.js';
 import { categoryField } from './category-field.js';
@@ -18,11 +19,12 @@ const STATUS_NOTES = {
 };
 
 /** A PATCH of the shop from a form with its own « … enregistré » line. */
-function shopForm({ api, shop, onSaved, titleId, fields, submitLabel, body, savedText }) {
+function shopForm({ api, shop, onSaved, titleId, fields, content, submitLabel, body, savedText }) {
   const saved = statusLine();
   return submitForm({
     attributes: { 'aria-labelledby': titleId },
     fields,
+    ...(content ? { content } : {}),
     submitLabel,
     busyLabel: 'Enregistrement…',
     after: saved.element,
@@ -41,10 +43,20 @@ function detailsForm({ api, shop, onSaved }) {
   const field = (name, label, attributes) =>
     textField({ id: `edit-${name}`, name, label, ...attributes, value: shop[name] ?? '' });
   const optional = { required: false };
+  const address = field('address', 'Adresse', {
+    maxlength: '200',
+    hint: 'Pour déplacer le commerce, saisissez la nouvelle adresse et choisissez-la dans la liste ; ajustez ensuite le repère sur la carte.',
+  });
+  const position = positionPicker({
+    api,
+    idPrefix: 'edit',
+    initial: { lat: shop.lat, lon: shop.lon },
+    addressField: address,
+  });
   const fields = [
     field('name', 'Nom du commerce', { maxlength: '120' }),
     categoryField({ api, id: 'edit-category', shop }),
-    field('address', 'Adresse', { maxlength: '200' }),
+    address,
     field('phone', 'Téléphone (facultatif)', { type: 'tel', autocomplete: 'tel', maxlength: '30', ...optional }),
     field('website', 'Site web (facultatif)', {
       type: 'url',
@@ -60,23 +72,27 @@ function detailsForm({ api, shop, onSaved }) {
       ...optional,
     }),
   ];
-  return shopForm({
+  const form = shopForm({
     api,
     shop,
     onSaved,
     titleId: 'details-title',
-    fields,
+    fields: [...fields, ...position.fields],
+    // The position right after the address it comes from.
+    content: fields.flatMap((f) => (f === address ? [f.wrapper, position.wrapper] : [f.wrapper])),
     submitLabel: 'Enregistrer les informations',
     body: (values) => ({
       name: values.name.trim(),
       category: values.category,
       address: values.address.trim(),
+      ...position.read(),
       phone: values.phone.trim() || null,
       website: values.website.trim() || null,
       description: values.description.trim() || null,
     }),
     savedText: () => 'Informations enregistrées.',
   });
+  return { form, destroy: () => position.destroy() };
 }
 
 function hoursForm({ api, shop, onSaved }) {
@@ -148,10 +164,11 @@ export function merchantShopScreen({ api, auth }) {
               heading.textContent = updated.name;
               setTitle(updated.name);
             };
+            const details = detailsForm({ api, shop, onSaved });
             const hours = hoursForm({ api, shop, onSaved });
             const items = catalogue({ api, shop });
             const importer = csvImport({ api, shopId: shop.id, onImported: () => items.reload() });
-            cleanups.push(hours.destroy, items.destroy, importer.destroy);
+            cleanups.push(details.destroy, hours.destroy, items.destroy, importer.destroy);
             setChildren(
               body,
               justCreated
@@ -188,7 +205,7 @@ export function merchantShopScreen({ api, auth }) {
                 'section',
                 { 'class': 'card', 'aria-labelledby': 'details-title' },
                 h('h2', { id: 'details-title', tabindex: '-1' }, 'Informations'),
-                detailsForm({ api, shop, onSaved }),
+                details.form,
               ),
               h(
                 'section',
