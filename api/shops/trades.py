@@ -8,7 +8,15 @@ name (« croissant », « picodon ») belongs to the items.
 """
 
 TRADE_WORDS: dict[str, tuple[str, ...]] = {
-    "boulangerie": ("boulanger", "boulangère", "boulangerie", "pâtissier", "pâtisserie", "pain", "viennoiserie"),
+    "boulangerie": (
+        "boulanger",
+        "boulangère",
+        "boulangerie",
+        "pâtissier",
+        "pâtisserie",
+        "pain",
+        "viennoiserie",
+    ),
     "boucherie": ("boucher", "bouchère", "charcutier", "charcuterie", "viande", "volaille", "traiteur"),
     "fromagerie": ("fromager", "fromagère", "fromage", "crèmerie", "crémier"),
     "primeur": ("primeur", "fruits et légumes", "marchand de légumes", "maraîcher"),
