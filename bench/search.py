@@ -3,8 +3,9 @@
 For each database and catalogue size (100,000 and 1,000,000 items by default):
 1. the demo catalogue is loaded (api.demo.load_demo, SQLAlchemy Core) and its `rebuild_index` is
    timed;
-2. one client on core 0 sends the same ≥ 200 varied French queries (typos, prefixes, several words, filters,
-   with and without a position) to the server pinned to core 1, after a warm-up pass: p50, p95, p99;
+2. one client on core 0 sends the same ≥ 200 varied French queries (typos, prefixes, several words, trade
+   names and category labels, filters, with and without a position) to the server pinned to core 1, after
+   a warm-up pass: p50, p95, p99;
 3. on PostgreSQL, the same searches as one hand-written SQL statement each (pg_trgm, earthdistance, the
    index tables), timed through psycopg directly: the floor our HTTP answer is compared with;
 4. wrk (-t1 -c16, pinned to core 0) rotating through the queries, as a ratio of /api/v1/health.
@@ -45,6 +46,7 @@ from api.search.postgres import EARTHDISTANCE_RADIUS_M, similarity_floor
 from api.search.query import DEFAULT_RADIUS_M, EXACT, ONE_TYPO, PREFIX, TWO_TYPOS, allowed_typos, parse_query
 from api.search.results import MATCHED_ITEMS, SHOWN_SHOP_COLUMNS
 from api.shops.categories import CATEGORIES
+from api.shops.trades import TRADE_WORDS
 from tests.servers import free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,6 +90,7 @@ def queries(count: int, phrases: list[str], seed: int = 7) -> list[dict[str, Any
     """Varied French searches as a shopper would type them."""
     rng = random.Random(seed)
     labels = list(CATEGORIES.values())
+    trades = sorted({phrase for phrases in TRADE_WORDS.values() for phrase in phrases})
     found: list[dict[str, Any]] = []
     while len(found) < count:
         roll = rng.random()
@@ -103,7 +106,8 @@ def queries(count: int, phrases: list[str], seed: int = 7) -> list[dict[str, Any
         elif roll < 0.72:
             q = " ".join(f"{phrase} {rng.choice(phrases)}".split()[:3])
         elif roll < 0.85:
-            q = rng.choice(labels)
+            # What people call the trade (« cordonnier », « fleurs ») as often as its label.
+            q = rng.choice(labels if rng.random() < 0.5 else trades)
         elif roll < 0.92:
             q = f"{rng.choice(labels).split()[0]} {rng.choice(words) if words else ''}".strip()
         else:

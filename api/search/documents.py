@@ -5,26 +5,37 @@ postings.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from api.search import text
 from api.search.models import MAX_WORD_LENGTH
 from api.shops.categories import CATEGORIES
+from api.shops.trades import TRADE_WORDS
 
 # Where a term occurs in a shop; a word scores the best place it is found. Items weigh
-# WEIGHT_ITEM_NAME_IN_STOCK minus their posting rank (item_rank): 4 down to 1.
+# WEIGHT_ITEM_NAME_IN_STOCK minus their posting rank (item_rank): 4 down to 1. The category (its label and
+# its trade words) weighs more than a completion of the name (8 × PREFIX = 6): « vin » finds the caviste
+# before « Vincent ».
 WEIGHT_SHOP_NAME = 8
-WEIGHT_CATEGORY = 6
+WEIGHT_CATEGORY = 7
 WEIGHT_ITEM_NAME_IN_STOCK = 4
 
 CHUNK = 500
 
 
 def shop_words(name: str, category: str) -> list[tuple[str, str, int]]:
-    """(surface, term, weight) for a shop's own text: its name, then its category's label."""
+    """(surface, term, weight) for a shop's own text: its name, then its category's label and trade words."""
     found = [(t.surface, t.term, WEIGHT_SHOP_NAME) for t in text.tokens(name)]
-    found += [(t.surface, t.term, WEIGHT_CATEGORY) for t in text.tokens(CATEGORIES.get(category, category))]
+    found += [(t.surface, t.term, WEIGHT_CATEGORY) for t in category_tokens(category)]
     return [w for w in found if len(w[0]) <= MAX_WORD_LENGTH]
+
+
+@lru_cache(maxsize=256)
+def category_tokens(category: str) -> tuple[text.Token, ...]:
+    """A category's label and the words people use for its trade (api/shops/trades.py), each word once."""
+    phrases = (CATEGORIES.get(category, category), *TRADE_WORDS.get(category, ()))
+    return tuple(dict.fromkeys(t for phrase in phrases for t in text.tokens(phrase)))
 
 
 def item_words(name: str, description: str | None, category: str | None) -> list[tuple[str, str, bool]]:

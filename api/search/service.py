@@ -1,9 +1,9 @@
 """The search itself (contract §5): expanding the words, finding and ranking shops, paging, matched items.
 
-Ranking: each word of the query scores the best place it is found in a shop (shop name > category label >
-name of an in-stock item > text of an in-stock item > out-of-stock items), times how exactly it matched (the
-word itself > a completion of the last word > a typo); a shop's score is the sum over the words, ties go to
-the nearer shop, then to the older index key so that the order is total and pages never overlap.
+Ranking: each word of the query scores the best place it is found in a shop (shop name > category label or
+trade word > name of an in-stock item > text of an in-stock item > out-of-stock items), times how exactly it
+matched (the word itself > a completion of the last word > a typo); a shop's score is the sum over the words,
+ties go to the nearer shop, then to the older index key so that the order is total and pages never overlap.
 """
 
 from datetime import datetime

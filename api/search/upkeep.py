@@ -353,17 +353,16 @@ def _term_keys(conn: Connection, backend: SearchBackend, words: Iterable[tuple[s
     if missing:
         conn.execute(backend.insert_ignore(m.search_term), [{"term": t} for t in missing])
         keys.update(_select_term_keys(conn, missing))
-    known: set[str] = set()
-    for chunk in chunks(sorted(pairs)):
-        known.update(
-            conn.execute(sa.select(m.search_word.c.word).where(m.search_word.c.word.in_(chunk))).scalars()
-        )
-    new_words: list[dict[str, Any]] = [
-        {"word": w, "term_key": keys[t], "length": len(w), "frequency": 1}
-        for w, t in sorted(pairs.items())
-        if w not in known
+    # Inserted, and the new ones returned, rather than looked up first: on PostgreSQL a young vocabulary
+    # (no statistics yet) led the planner to read `word IN (...)` through the trigram index, seconds for
+    # a few hundred words (a shop's own words and its trade words).
+    rows: list[dict[str, Any]] = [
+        {"word": w, "term_key": keys[t], "length": len(w), "frequency": 1} for w, t in sorted(pairs.items())
     ]
+    new_words: list[str] = []
+    for chunk in chunks(rows):
+        inserted = conn.execute(backend.insert_ignore(m.search_word).returning(m.search_word.c.word), chunk)
+        new_words += inserted.scalars()
     if new_words:
-        conn.execute(backend.insert_ignore(m.search_word), new_words)
-        backend.words_added(conn, [row["word"] for row in new_words])
+        backend.words_added(conn, new_words)
     return keys

@@ -203,6 +203,7 @@ CATALOGUE: Catalogue = [
             (P, "Huile d'olive", "Première pression à froid", True),
             (P, "Miel de lavande", None, True),
             (P, "Savon de Marseille", None, True),
+            (P, "Miel de fleurs", "Toutes fleurs de la Drôme", True),
         ],
     ),
     (
@@ -227,6 +228,7 @@ CATALOGUE: Catalogue = [
             (S, "Repassage", "Chemises", True),
             (S, "Retouches", "Ourlets et ajustements", True),
             (S, "Nettoyage de couette", None, True),
+            (S, "Dépôt pour ressemelage", "Chez un cordonnier partenaire", True),
         ],
     ),
     (
@@ -240,6 +242,7 @@ CATALOGUE: Catalogue = [
             (P, "Ampoule LED", None, True),
             (S, "Double de clés", None, True),
             (P, "Cadenas", None, True),
+            (S, "Clé minute", "Reproduction de clés plates", True),
         ],
     ),
     (
@@ -359,6 +362,7 @@ CATALOGUE: Catalogue = [
             (P, "Bougie parfumée", None, True),
             (P, "Vase", None, True),
             (P, "Miroir", None, True),
+            (P, "Bouquet de fleurs séchées", "Lavande et blé", True),
         ],
     ),
     (
@@ -371,6 +375,60 @@ CATALOGUE: Catalogue = [
             (P, "Bottes en cuir", None, True),
             (P, "Sandales", None, True),
             (P, "Chaussons", None, True),
+            (S, "Dépôt pour ressemelage", "Chez un cordonnier partenaire", True),
+        ],
+    ),
+    # Shops whose name does not say their trade, and one whose name begins like a trade word (« vin »).
+    (
+        "L'Atelier du Cuir",
+        "cordonnerie",
+        "active",
+        (-450, 150),
+        [
+            (S, "Talons minute", None, True),
+            (S, "Clé minute", "Clés plates, clés de voiture", True),
+            (P, "Ceinture en cuir", None, True),
+        ],
+    ),
+    (
+        "Pétales & Tiges",
+        "fleuriste",
+        "active",
+        (-180, -220),
+        [
+            (P, "Bouquet du marché", "Fleurs de saison", True),
+            (P, "Tournesols", "La botte", True),
+        ],
+    ),
+    (
+        "Chez Vincent",
+        "primeur",
+        "active",
+        (5, 5),
+        [
+            (P, "Pommes de Savoie", None, True),
+            (P, "Carottes des sables", None, True),
+        ],
+    ),
+    (
+        "Maison Roux",
+        "boucherie",
+        "active",
+        (-100, 400),
+        [
+            (P, "Saucisson sec", None, True),
+            (P, "Rôti de porc", None, True),
+        ],
+    ),
+    (
+        "Boutique Lune",
+        "pret-a-porter",
+        "active",
+        (90, -90),
+        [
+            (P, "Lunettes de soleil", "Verres polarisés", True),
+            (P, "Robe en lin", None, True),
+            (P, "Bottines", None, True),
         ],
     ),
     (
@@ -434,8 +492,13 @@ class Judgement:
     query: str
     expected: list[str]
     kind: str
+    # For a trade query (kind "trade"): the categories its first result must belong to.
+    trades: tuple[str, ...] = ()
 
 
 def judgements() -> list[Judgement]:
     raw: list[dict[str, Any]] = json.loads(QUERIES_FILE.read_text(encoding="utf-8"))
-    return [Judgement(query=r["q"], expected=r["expect"], kind=r["kind"]) for r in raw]
+    return [
+        Judgement(query=r["q"], expected=r["expect"], kind=r["kind"], trades=tuple(r.get("trade", ())))
+        for r in raw
+    ]
