@@ -1,7 +1,7 @@
 """shops: the city's decisions on shops and claims keep their date and reason
 
 Revision ID: c4a7e2d91b36
-Revises: b9d04e6a1c53
+Revises: 4f6e95484b94
 Create Date: 2026-12-03 09:40:00.000000+00:00
 
 A pending shop can now be refused (status "refused", a plain string like the others); the reason of a
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c4a7e2d91b36"
-down_revision: str | None = "b9d04e6a1c53"
+down_revision: str | None = "4f6e95484b94"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
