@@ -173,6 +173,7 @@ def test_text_and_editor_follow_each_other(new_context, hours_server: str) -> No
     # French is read back into the editor once the merchant accepts it.
     text.fill("du lundi au samedi 9h-12h30 et 14h-19h, fermé le dimanche et les jours fériés")
     expect(page.locator("#edit-hours-error")).to_contain_text("Mo-Sa 09:00-19:00")
+    expect(hours.get_by_text("l’éditeur montre seulement le texte avancé")).to_be_hidden()
     hours.get_by_role("button", name=f"Utiliser « {WRITTEN} »").click()
     expect(text).to_have_value(WRITTEN)
     expect(editor).to_be_visible()

@@ -98,7 +98,7 @@ export function hoursEditor({ api, id, value = '' }) {
     h(
       'p',
       {},
-      'Ces horaires utilisent des règles que l’éditeur ne sait pas afficher (mois, semaines, lever du soleil, plages après minuit…) : l’éditeur montre seulement le texte avancé ci-dessous, que vous pouvez modifier.',
+      'Ce texte va au-delà de ce que l’éditeur sait afficher (mois, semaines, lever du soleil, plages après minuit, commentaires… ou texte en cours de saisie) : l’éditeur montre seulement le texte avancé ci-dessous, que vous pouvez modifier.',
     ),
     h(
       'button',
@@ -345,7 +345,8 @@ export function hoursEditor({ api, id, value = '' }) {
 
   function render(focusId = null) {
     visual.hidden = !model;
-    advancedNote.hidden = Boolean(model);
+    // Hours in French have their own box, with the editor's reading of them.
+    advancedNote.hidden = Boolean(model) || !french.hidden;
     summary.hidden = Boolean(model);
     if (model) {
       setChildren(days, model.days.map(dayBlock));
