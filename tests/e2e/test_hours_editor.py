@@ -198,7 +198,13 @@ def test_editor_is_accessible_and_fits_at_200_percent_text(
     context: BrowserContext = new_context(base_url=hours_server, color_scheme=scheme)
     page = context.new_page()
     hours = _open_shop(page)
-    _day(hours, "Mardi").get_by_role("button", name="Copier les horaires du mardi", exact=True).click()
+    copy = _day(hours, "Mardi").get_by_role("button", name="Copier les horaires du mardi", exact=True)
+    copy.click()
+    page.keyboard.press("Escape")
+    expect(copy).to_be_focused()
+    expect(copy).to_have_attribute("aria-expanded", "false")
+    copy.press("Enter")
+    expect(page.get_by_role("button", name="Sur tous les autres jours")).to_be_focused()
     violations = Axe().run(page).response["violations"]
     blocking = [v for v in violations if v["impact"] in {"serious", "critical"}]
     assert not blocking, blocking

@@ -252,7 +252,18 @@ export function hoursEditor({ api, id, value = '' }) {
     block.append(actions);
     const panel = h(
       'div',
-      { 'id': panelId, 'class': 'hours-copy', 'role': 'group', 'aria-label': `Copier les horaires du ${name.toLowerCase()}`, 'hidden': openCopy !== index },
+      {
+        'id': panelId,
+        'class': 'hours-copy',
+        'role': 'group',
+        'aria-label': `Copier les horaires du ${name.toLowerCase()}`,
+        'hidden': openCopy !== index,
+        'onkeydown': (event) => {
+          if (event.key !== 'Escape') return;
+          openCopy = null;
+          render(copyId);
+        },
+      },
       h('p', { class: 'hint' }, `Copier les horaires du ${name.toLowerCase()} :`),
       Object.entries(COPY_TARGETS).map(([key, target]) =>
         h(
