@@ -1,5 +1,6 @@
 """Opening hours in OpenStreetMap syntax, evaluated by opening-hours-py with France's public holidays."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -52,13 +53,34 @@ def validate(expression: str) -> str:
     try:
         opening_hours.OpeningHours(expression)
     except (opening_hours.ParserError, SyntaxError) as exc:  # type: ignore[attr-defined]  # not in its stubs
-        position = _error_column(str(exc))
-        where = f" (vers le caractère {position})" if position else ""
-        raise InvalidHours(
-            f"Horaires illisibles{where} : utilisez la syntaxe OpenStreetMap, par exemple "
-            "« Tu-Sa 09:30-12:30,14:00-19:00; PH off »."
-        ) from None
+        raise InvalidHours(_unreadable(expression, _error_column(str(exc)))) from None
     return expression
+
+
+_FRENCH_DAYS = re.compile(r"\b(lun|mar|mer|jeu|ven|sam|dim)(di|credi|dredi|edi|anche)?s?\b", re.IGNORECASE)
+_FRENCH_TIME = re.compile(r"\d\s*h", re.IGNORECASE)
+_FRENCH_WORDS = re.compile(r"\b(ferm[ée]e?s?|f[ée]ri[ée]s?|du|au|de|et|le|les)\b", re.IGNORECASE)
+
+
+def _unreadable(expression: str, position: int | None) -> str:
+    """What to change, in French: the editor first, then the syntax with an example, then what looks wrong."""
+    # « vers le caractère 1 » only says the whole text is not understood.
+    where = f" (vers le caractère {position})" if position and position > 1 else ""
+    hints = []
+    if _FRENCH_DAYS.search(expression) or _FRENCH_WORDS.search(expression):
+        hints.append(
+            "les jours s'écrivent en abrégé anglais (Mo lundi, Tu mardi, We mercredi, Th jeudi, Fr vendredi, "
+            "Sa samedi, Su dimanche ; PH les jours fériés) et « fermé » s'écrit off"
+        )
+    if _FRENCH_TIME.search(expression):
+        hints.append("les heures s'écrivent sur 24 heures avec deux points (9h30 devient 09:30)")
+    advice = f" Ici, {' ; '.join(hints)}." if hints else ""
+    return (
+        f"Horaires illisibles{where} : remplissez les jours et les plages avec l'éditeur, "
+        "ou écrivez-les au format OpenStreetMap, par exemple « Mo-Sa 09:00-19:00 » "
+        "ou « Tu-Sa 09:30-12:30,14:00-19:00; PH off »."
+        f"{advice}"
+    )
 
 
 def _error_column(message: str) -> int | None:

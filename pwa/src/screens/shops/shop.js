@@ -4,6 +4,7 @@ import { h, setChildren } from '../../dom.js';
 import { dayHoursText, formatDayLabel } from '../../format.js';
 import { icon } from '../../icons.js';
 import { emptyState, errorBlock, openingBadge, skeletonList, sourceNote } from '../../ui/common.js';
+import { shopUsualWeek } from '../../ui/hours-week.js';
 import { itemRow } from '../../ui/item-row.js';
 import { pageFrame } from '../../ui/page.js';
 import { claimSection } from './claim.js';
@@ -167,6 +168,7 @@ export function shopScreen({ api, auth }) {
             { 'aria-labelledby': 'hours-title' },
             h('h2', { id: 'hours-title' }, 'Horaires'),
             weekTable(shop),
+            shopUsualWeek(shop.opening_hours),
           ),
           h(
             'section',
