@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../src/api.js';
-import { createKeptAnswers, forgetOnSignOut, KEPT_LIMITS, keptPolicy, normaliseQuery } from '../src/offline-store.js';
+import {
+  createKeptAnswers,
+  forgetOnSignOut,
+  KEPT_LIMITS,
+  keptPolicy,
+  normaliseQuery,
+} from '../src/offline-store.js';
+import { weekFromToday } from '../src/ui/kept-answers.js';
 
 /** idb-keyval's calls over a Map. */
 function memoryBackend() {
@@ -185,5 +192,14 @@ describe('the API client offline', () => {
     await api.authed?.('/shops/s1').catch(() => null);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(backend.map.size).toBe(0);
+  });
+});
+
+describe('weekFromToday', () => {
+  it('drops the days gone by since the page was kept', () => {
+    const shop = { week: [{ date: '2026-12-01' }, { date: '2026-12-02' }, { date: '2026-12-03' }] };
+    const now = new Date('2026-12-02T23:30:00Z'); // already the 3rd in Valence
+    expect(weekFromToday(shop, now).week).toEqual([{ date: '2026-12-03' }]);
+    expect(weekFromToday(shop, new Date('2026-12-20T10:00:00Z'))).toBe(shop);
   });
 });

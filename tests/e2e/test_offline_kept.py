@@ -2,8 +2,10 @@
 
 import json
 import re
+from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.flows import (
@@ -83,10 +85,23 @@ def result_names(page: Page) -> list[str]:
     return result_cards(page).locator(".result-name").all_inner_texts()
 
 
-@pytest.fixture
-def context(new_context, server: str) -> BrowserContext:
-    context: BrowserContext = new_context(base_url=server)
+def assert_accessible(page: Page) -> None:
+    violations: list[dict[str, Any]] = Axe().run(page).response["violations"]
+    blocking = [
+        f"{violation['id']}: {[node['target'] for node in violation['nodes']]}"
+        for violation in violations
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert not blocking, blocking
+
+
+@pytest.fixture(params=["light"])
+def context(request: pytest.FixtureRequest, new_context, server: str) -> BrowserContext:
+    context: BrowserContext = new_context(base_url=server, color_scheme=request.param)
     return context
+
+
+both_schemes = pytest.mark.parametrize("context", ["light", "dark"], indirect=True)
 
 
 def test_a_search_made_before_shows_its_results_offline_dated(context: BrowserContext) -> None:
@@ -123,6 +138,7 @@ def test_a_search_made_before_shows_its_results_offline_dated(context: BrowserCo
     expect(kept_note(page)).to_have_count(0)
 
 
+@both_schemes
 def test_a_new_search_offline_says_it_needs_the_network_and_links_the_kept_ones(
     context: BrowserContext,
 ) -> None:
@@ -145,15 +161,18 @@ def test_a_new_search_offline_says_it_needs_the_network_and_links_the_kept_ones(
     expect(kept).to_contain_text(re.compile(r"enregistrée le \d{1,2}(er)?\s\S+\sà\s\d{1,2}\sh\s\d{2}"))
     # Typing « croissant » letter by letter kept one search, not « c », « cr », « cro »…
     expect(links.filter(has_text=re.compile(r"« cr?o?i?s?s?a?n?t? »$"))).to_have_count(0)
-    page.screenshot(path="test-results/offline-kept-missing.png")
+    missing.screenshot(path="test-results/offline-kept-missing.png")
+    assert_accessible(page)
 
     kept.click()
     expect(search_box(page)).to_have_value("croissant")
     expect(kept_note(page)).to_have_text(re.compile(rf"^Résultats enregistrés {SAVED_AT}"))
     assert result_names(page) == names
-    page.screenshot(path="test-results/offline-kept-search.png")
+    page.locator(".list-area").screenshot(path="test-results/offline-kept-search.png")
+    assert_accessible(page)
 
 
+@both_schemes
 def test_a_shop_seen_before_shows_offline_dated(context: BrowserContext) -> None:
     page = context.new_page()
     page.goto("/")
@@ -179,13 +198,15 @@ def test_a_shop_seen_before_shows_offline_dated(context: BrowserContext) -> None
     expect(items).to_have_count(12)
     assert items.locator(".item-name").all_inner_texts() == item_names
     expect(page.get_by_text("Connexion impossible")).to_have_count(0)
-    page.screenshot(path="test-results/offline-kept-shop.png", full_page=True)
+    page.screenshot(path="test-results/offline-kept-shop.png")
+    assert_accessible(page)
 
     # A shop never opened says so, and lists the ones that can be shown.
     page.goto("/boutique/00000000-0000-4000-8000-000000000000")
     missing = page.get_by_role("region", name="Cette fiche demande une connexion")
     expect(missing).to_be_visible()
     expect(missing.get_by_role("link", name=re.compile(re.escape(name)))).to_have_count(1)
+    assert_accessible(page)
 
 
 def test_nothing_personal_is_kept_and_sign_out_clears_it(new_context, server: str) -> None:

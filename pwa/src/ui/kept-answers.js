@@ -8,6 +8,14 @@ import { itemRow } from './item-row.js';
 import { retryButton } from './common.js';
 
 const RECENT_SHOWN = 8;
+const SHOP_TIME_ZONE = 'Europe/Paris';
+
+/** The shop's week from today on: a page kept on Monday must not call Monday « aujourd’hui » on Wednesday. */
+export function weekFromToday(shop, now = new Date()) {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: SHOP_TIME_ZONE }).format(now);
+  const week = (shop.week ?? []).filter((day) => day.date >= today);
+  return week.length ? { ...shop, week } : shop;
+}
 
 /** « 3 déc. à 9 h 40 » */
 export function savedWhen(date) {
@@ -124,7 +132,7 @@ export function showKeptSearch(error, { state, area, render, retry }) {
 export function showKeptShop(error, { body, render, retry }) {
   if (!error?.isNetworkError) return false;
   if (error.kept) {
-    render(error.kept.data);
+    render(weekFromToday(error.kept.data));
     body.prepend(keptNote('Fiche enregistrée', error.kept.savedAt, retry));
     return true;
   }
