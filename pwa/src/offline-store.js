@@ -9,6 +9,16 @@ export const KEPT_LIMITS = { search: 20, shop: 50, items: 50, reference: 5 };
 const TYPING_MS = 2 * 60_000;
 
 const indexKey = (kind) => `index:${kind}`;
+// Offline, a store that does not answer must not keep the screen waiting.
+const READ_TIMEOUT_MS = 2000;
+
+function withTimeout(promise, fallback) {
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(fallback), READ_TIMEOUT_MS);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /** Lower case, accents and extra spaces away: the API matches « Pâte » and « pate » alike. */
 export function normaliseQuery(text) {
@@ -69,7 +79,8 @@ export function keptPolicy(path, { token = null } = {}) {
     if (token || url.searchParams.has('cursor')) return null;
     return {
       kind: 'items',
-      key: `items:${segments[1]}?limit=${url.searchParams.get('limit') ?? ''}`,
+      // One list per shop whatever its length or order: offline, any of them beats an error.
+      key: `items:${segments[1]}`,
       accept: (data) => Array.isArray(data?.results),
       meta: {},
       shape: (data) => data,
@@ -129,7 +140,7 @@ export function createKeptAnswers({ backend = idbBackend(), now = () => Date.now
 
   async function read(policy) {
     if (!backend) return null;
-    const entry = await backend.get(policy.key);
+    const entry = await withTimeout(backend.get(policy.key), null);
     return entry ? { data: entry.data, savedAt: new Date(entry.savedAt) } : null;
   }
 
@@ -142,7 +153,7 @@ export function createKeptAnswers({ backend = idbBackend(), now = () => Date.now
   /** The kept answers of `kind`, newest first: [{ key, savedAt: Date, meta }]. */
   async function recent(kind) {
     if (!backend) return [];
-    const index = (await backend.get(indexKey(kind))) ?? [];
+    const index = (await withTimeout(backend.get(indexKey(kind)), null)) ?? [];
     return index.map((entry) => ({ ...entry, savedAt: new Date(entry.savedAt) }));
   }
 

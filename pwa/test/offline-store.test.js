@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../src/api.js';
 import {
   createKeptAnswers,
@@ -201,5 +201,20 @@ describe('weekFromToday', () => {
     const now = new Date('2026-12-02T23:30:00Z'); // already the 3rd in Valence
     expect(weekFromToday(shop, now).week).toEqual([{ date: '2026-12-03' }]);
     expect(weekFromToday(shop, new Date('2026-12-20T10:00:00Z'))).toBe(shop);
+  });
+});
+
+describe('a store that does not answer', () => {
+  it('gives up reading after a moment rather than keep the screen waiting', async () => {
+    vi.useFakeTimers();
+    try {
+      const never = new Promise(() => {});
+      const kept = createKeptAnswers({ backend: { ...memoryBackend(), get: () => never } });
+      const answer = kept.read(keptPolicy('/search?q=pain'));
+      await vi.advanceTimersByTimeAsync(2500);
+      expect(await answer).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
