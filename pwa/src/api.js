@@ -1,4 +1,6 @@
 // The one API client: JSON in and out, problem+json turned into ApiError.
+import { keptAnswers, keptPolicy } from './offline-store.js';
+
 export const API_BASE = '/api/v1';
 export const NETWORK_ERROR_MESSAGE = 'Connexion impossible. Vérifiez votre réseau puis réessayez.';
 
@@ -24,6 +26,7 @@ export class ApiError extends Error {
       errors = [],
       retryAfterSeconds = null,
       isNetworkError = false,
+      kept = null,
     } = {},
   ) {
     super(message);
@@ -35,11 +38,13 @@ export class ApiError extends Error {
     this.errors = errors;
     this.retryAfterSeconds = retryAfterSeconds;
     this.isNetworkError = isNetworkError;
+    // Offline, the answer kept from the last time ({ data, savedAt }), for the screen to show, dated.
+    this.kept = kept;
   }
 }
 
-export function networkError() {
-  return new ApiError(NETWORK_ERROR_MESSAGE, { isNetworkError: true });
+export function networkError(kept = null) {
+  return new ApiError(NETWORK_ERROR_MESSAGE, { isNetworkError: true, kept });
 }
 
 export function isAbort(error) {
@@ -117,6 +122,7 @@ async function readBody(response) {
 export function createApiClient({
   fetchImpl = (...args) => globalThis.fetch(...args),
   base = API_BASE,
+  kept = keptAnswers,
 } = {}) {
   // 'response' when the API answered (offline state ends), 'network-error' when it could not be reached.
   const events = new EventTarget();
@@ -134,6 +140,7 @@ export function createApiClient({
     }
     if (token) init.headers.Authorization = `Bearer ${token}`;
     if (signal) init.signal = signal;
+    const keep = kept && method === 'GET' ? keptPolicy(path, { token }) : null;
     let response;
     try {
       response = await fetchImpl(base + path, init);
@@ -141,7 +148,10 @@ export function createApiClient({
       // A request the page gave up on (a newer search) says nothing about the network.
       if (signal?.aborted) throw abortError(error);
       events.dispatchEvent(new Event('network-error'));
-      throw networkError();
+      const answer = keep ? await kept.read(keep).catch(() => null) : null;
+      if (signal?.aborted) throw abortError(error);
+      if (answer && keep.transparent) return answer.data;
+      throw networkError(answer);
     }
     events.dispatchEvent(new CustomEvent('response', { detail: { ok: response.ok, at: new Date() } }));
     let data;
@@ -151,9 +161,12 @@ export function createApiClient({
       if (signal?.aborted) throw abortError(error);
       throw error;
     }
+    if (keep && (response.status === 404 || response.status === 410)) kept.forget(keep).catch(() => {});
     if (!response.ok) {
       throw problemToError(response.status, data, { retryAfter: response.headers.get('Retry-After') });
     }
+    // Kept while the screen renders: a failed write only means less to show offline.
+    if (keep?.accept(data)) kept.save(keep, data).catch(() => {});
     return data;
   }
 

@@ -3,6 +3,7 @@ import { del, get, set } from 'idb-keyval';
 import { createApiClient } from './api.js';
 import { createAuth, SESSION_EXPIRED_MESSAGE } from './auth.js';
 import { icon } from './icons.js';
+import { forgetOnSignOut } from './offline-store.js';
 import { createRouter } from './router.js';
 import { accountScreen } from './screens/account/account.js';
 import { adminScreen } from './screens/admin/admin.js';
@@ -77,6 +78,7 @@ const router = createRouter({
 setupOfflineBanner(document.getElementById('offline-banner'), { api });
 setupTabBar(document.querySelector('.tab-bar'));
 setupSessionDialog(auth);
+forgetOnSignOut(auth);
 
 let previousStatus = auth.state.status;
 auth.subscribe((state) => {

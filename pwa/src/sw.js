@@ -12,6 +12,7 @@ clientsClaim();
 
 // Any route of the app opens the shell, online or not. /api/ is never answered
 // from a cache: no route matches it, so those requests go straight to the network.
+// Offline, the page itself shows the public answers it kept, dated (src/offline-store.js).
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('/'), {
     denylist: [/^\/api(\/|$)/],

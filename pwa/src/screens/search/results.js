@@ -3,6 +3,7 @@ import { isAbort, queryString } from '../../api.js';
 import { h, setChildren } from '../../dom.js';
 import { formatResultCount } from '../../format.js';
 import { emptyState, errorBlock, skeletonList } from '../../ui/common.js';
+import { showKeptSearch } from '../../ui/kept-answers.js';
 import { resultCard } from './result-card.js';
 import { narrowsResults, rememberVisit, writeUrl } from './state.js';
 
@@ -115,6 +116,7 @@ export function resultList(state, { api, onRendered, onRetry, onClearFilters }) 
       rememberVisit(state);
     } catch (error) {
       area.removeAttribute('aria-busy');
+      if (showKeptSearch(error, { state, area, render, retry: onRetry })) return;
       setChildren(area, errorBlock(error, onRetry));
     }
   }

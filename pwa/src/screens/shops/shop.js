@@ -6,6 +6,7 @@ import { icon } from '../../icons.js';
 import { emptyState, errorBlock, openingBadge, skeletonList, sourceNote } from '../../ui/common.js';
 import { shopUsualWeek } from '../../ui/hours-week.js';
 import { itemRow } from '../../ui/item-row.js';
+import { showKeptItems, showKeptShop } from '../../ui/kept-answers.js';
 import { pageFrame } from '../../ui/page.js';
 import { claimSection } from './claim.js';
 
@@ -99,7 +100,7 @@ export function shopScreen({ api, auth }) {
                 actions: [h('a', { class: 'button button-secondary', href: '/' }, 'Revenir à la recherche')],
               }),
             );
-          } else {
+          } else if (!showKeptShop(error, { body, render, retry: load })) {
             setChildren(body, errorBlock(error, load));
           }
         }
@@ -218,6 +219,7 @@ export function shopScreen({ api, auth }) {
           } catch (error) {
             if (unmounted) return;
             itemsArea.removeAttribute('aria-busy');
+            if (showKeptItems(error, { items, itemsArea, moreItems })) return;
             if (!items.childElementCount) setChildren(itemsArea, errorBlock(error, loadItems));
             else setChildren(moreItems, errorBlock(error, loadItems));
           }
