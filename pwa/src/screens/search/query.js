@@ -9,12 +9,18 @@ const SUGGESTIONS = ['pain sans gluten', 'réparation vélo', 'clé minute', 'cr
 /** Keeps `state.q`; `onSearch()` runs on submit, on a suggestion, and when typing pauses. */
 export function searchBox(state, { onSearch }) {
   let debounce = null;
-  const input = searchInput({ id: 'search-q', name: 'q', value: state.q });
+  const input = searchInput({
+    id: 'search-q',
+    name: 'q',
+    value: state.q,
+    placeholder: 'Produit, service ou commerce',
+  });
+  // Sticky at the top of the screen while the results scroll: kept to one label line and the field.
   const form = h(
     'form',
     { 'role': 'search', 'class': 'search-form', 'aria-label': 'Rechercher un produit ou un commerce' },
     h('label', { for: 'search-q' }, 'Que cherchez-vous ?'),
-    h('p', { id: 'search-q-hint', class: 'hint' }, 'Un produit, un service ou le nom d’un commerce.'),
+    h('p', { id: 'search-q-hint', class: 'visually-hidden' }, 'Un produit, un service ou le nom d’un commerce.'),
     h('div', { class: 'search-input' }, icon('search'), input),
   );
   form.addEventListener('submit', (event) => {

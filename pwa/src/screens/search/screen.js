@@ -8,7 +8,7 @@ import { locationCard } from './location.js';
 import { searchBox } from './query.js';
 import { resultList } from './results.js';
 import { resultsMapArea } from './results-map.js';
-import { createSearchState, lastVisitHere, rememberScroll, writeUrl } from './state.js';
+import { createSearchState, lastVisitHere, rememberOpenedShop, rememberScroll, writeUrl } from './state.js';
 import { viewToggle } from './view-toggle.js';
 
 export function searchScreen({ api }) {
@@ -20,6 +20,7 @@ export function searchScreen({ api }) {
 
       const search = () => {
         box.cancelPending();
+        location.queryChanged();
         results.search();
       };
       const box = searchBox(state, { onSearch: search });
@@ -55,18 +56,22 @@ export function searchScreen({ api }) {
         if (view === 'map') map.show();
       }
 
+      // Results first: one compact row each for the position, the filters, and the count with the view.
       outlet.append(
-        h('h1', { tabindex: '-1' }, 'Rechercher'),
+        h('h1', { tabindex: '-1', class: 'search-title' }, 'Rechercher'),
         box.form,
         box.suggestions,
         location.element,
         filters.element,
-        toggle.element,
-        results.count,
+        h('div', { class: 'results-bar' }, results.count, toggle.element),
         results.area,
         map.element,
         results.more,
       );
+      results.area.addEventListener('click', (event) => {
+        const link = event.target instanceof Element ? event.target.closest('a[data-shop-id]') : null;
+        if (link) rememberOpenedShop(link.dataset.shopId);
+      });
       setView(state.view);
       window.addEventListener('scroll', rememberScroll, { passive: true });
 
@@ -87,6 +92,11 @@ export function searchScreen({ api }) {
           filters.render();
           results.render();
           window.scrollTo(0, back.scrollY);
+          // Once the router has focused the heading, give the focus back to the shop the person opened.
+          const opened = back.openedShopId
+            ? results.area.querySelector(`a[data-shop-id="${CSS.escape(back.openedShopId)}"]`)
+            : null;
+          if (opened) setTimeout(() => opened.focus({ preventScroll: true }), 0);
           return;
         }
         if (state.near) {
