@@ -27,16 +27,21 @@ export function filterRow(state, { onChange }) {
   });
   const filterCount = h('span', { class: 'filter-count' });
   const filterBody = h('div', { class: 'filters-body' });
+  // Closed even when filters are set (the summary counts them): the results come first.
+  const fold = h(
+    'details',
+    { class: 'filters', open: state.filtersOpen },
+    h('summary', {}, icon('sliders'), h('span', {}, 'Filtres'), filterCount),
+    filterBody,
+  );
+  fold.addEventListener('toggle', () => {
+    state.filtersOpen = fold.open;
+  });
   const element = h(
     'div',
     { class: 'filter-row' },
     h('div', { class: 'check check-card' }, openNow, h('label', { for: 'filter-open' }, 'Ouvert maintenant')),
-    h(
-      'details',
-      { class: 'filters', open: Boolean(state.category || state.kind) },
-      h('summary', {}, icon('sliders'), h('span', {}, 'Filtres'), filterCount),
-      filterBody,
-    ),
+    fold,
   );
 
   const set = (name, value) => {
@@ -57,6 +62,7 @@ export function filterRow(state, { onChange }) {
       state.near && state.radius !== DEFAULT_RADIUS,
       state.near && state.sort === 'distance',
     ].filter(Boolean).length;
+    fold.open = state.filtersOpen;
     filterCount.textContent = active ? ` · ${active} actif${active > 1 ? 's' : ''}` : '';
     const parts = [
       selectFilter({

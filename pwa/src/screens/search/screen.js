@@ -11,6 +11,24 @@ import { resultsMapArea } from './results-map.js';
 import { createSearchState, lastVisitHere, rememberOpenedShop, rememberScroll, writeUrl } from './state.js';
 import { viewToggle } from './view-toggle.js';
 
+/**
+ * The browser scrolls a focused element into view only when it is off screen, not when it sits under the sticky
+ * search bar or the tab bar: move it out from under them (WCAG 2.4.11, focus not obscured).
+ */
+function keepFocusClear(outlet, bar) {
+  const onFocus = (event) => {
+    // Headings focused by the router (tabindex -1) are landmarks for screen readers, not places to scroll to.
+    if (!(event.target instanceof Element) || bar.contains(event.target) || event.target.tabIndex < 0) return;
+    const box = (event.target.closest('.result-card') ?? event.target).getBoundingClientRect();
+    const top = bar.getBoundingClientRect().bottom;
+    const bottom = document.querySelector('.bottom-bar')?.getBoundingClientRect().top ?? window.innerHeight;
+    if (box.top < top) window.scrollBy(0, box.top - top - 8);
+    else if (box.bottom > bottom && box.height < bottom - top) window.scrollBy(0, box.bottom - bottom + 8);
+  };
+  outlet.addEventListener('focusin', onFocus);
+  return () => outlet.removeEventListener('focusin', onFocus);
+}
+
 export function searchScreen({ api }) {
   return {
     path: '/',
@@ -58,7 +76,8 @@ export function searchScreen({ api }) {
 
       // Results first: one compact row each for the position, the filters, and the count with the view.
       outlet.append(
-        h('h1', { tabindex: '-1', class: 'search-title' }, 'Rechercher'),
+        // The tab bar and the field's label say where the person is: the heading is for assistive technologies.
+        h('h1', { tabindex: '-1', class: 'visually-hidden' }, 'Rechercher'),
         box.form,
         box.suggestions,
         location.element,
@@ -70,10 +89,11 @@ export function searchScreen({ api }) {
       );
       results.area.addEventListener('click', (event) => {
         const link = event.target instanceof Element ? event.target.closest('a[data-shop-id]') : null;
-        if (link) rememberOpenedShop(link.dataset.shopId);
+        if (link) rememberOpenedShop(link.dataset.shopId, state);
       });
       setView(state.view);
       window.addEventListener('scroll', rememberScroll, { passive: true });
+      const stopKeepingFocusClear = keepFocusClear(outlet, box.form);
 
       loadCategories(api)
         .then((loaded) => {
@@ -92,11 +112,14 @@ export function searchScreen({ api }) {
           filters.render();
           results.render();
           window.scrollTo(0, back.scrollY);
-          // Once the router has focused the heading, give the focus back to the shop the person opened.
-          const opened = back.openedShopId
-            ? results.area.querySelector(`a[data-shop-id="${CSS.escape(back.openedShopId)}"]`)
-            : null;
-          if (opened) setTimeout(() => opened.focus({ preventScroll: true }), 0);
+          // Once the router has focused the heading (and the categories redrawn the cards), give the focus
+          // back to the shop the person opened.
+          if (back.openedShopId) {
+            setTimeout(() => {
+              const selector = `a[data-shop-id="${CSS.escape(back.openedShopId)}"]`;
+              results.area.querySelector(selector)?.focus({ preventScroll: true });
+            }, 0);
+          }
           return;
         }
         if (state.near) {
@@ -119,6 +142,7 @@ export function searchScreen({ api }) {
         box.cancelPending();
         results.destroy();
         window.removeEventListener('scroll', rememberScroll);
+        stopKeepingFocusClear();
         map.destroy();
       };
     },

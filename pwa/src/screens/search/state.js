@@ -71,6 +71,7 @@ export function createSearchState(query) {
     results: [],
     nextCursor: null,
     categories: new Map(), // slug → French label, once /categories has answered
+    filtersOpen: false,
     unmounted: false,
   };
 }
@@ -84,19 +85,20 @@ export function writeUrl(state) {
 // The last results, to show them at once when the person comes back (history back from a shop page).
 let lastVisit = null;
 
-export function rememberVisit({ results, nextCursor, origin, locationStatus }) {
+export function rememberVisit({ results, nextCursor, origin, locationStatus, filtersOpen }) {
   lastVisit = {
     url: window.location.search,
-    shared: { results, nextCursor, origin, locationStatus },
+    shared: { results, nextCursor, origin, locationStatus, filtersOpen },
     scrollY: window.scrollY,
     openedShopId: null,
   };
 }
 
-/** The shop opened from these results, to give its card the focus back on return. */
-export function rememberOpenedShop(shopId) {
+/** The shop opened from these results, to give its card the focus back on return, the page as it was. */
+export function rememberOpenedShop(shopId, { filtersOpen }) {
   if (lastVisit && lastVisit.url === window.location.search) {
     lastVisit.openedShopId = shopId;
+    lastVisit.shared.filtersOpen = filtersOpen;
     lastVisit.scrollY = window.scrollY;
   }
 }
