@@ -91,6 +91,15 @@ def test_first_card_in_view_with_location_granted(located: Page) -> None:
     wait_for_results(page)
     assert_first_card_in_view_without_scrolling(page)
 
+    # A filter chosen, one button says how many results it leaves and goes to them.
+    _choose_category(page, "Boulangerie-pâtisserie", "boulangerie")
+    count = result_cards(page).count()
+    show = page.get_by_role("button", name=f"Voir {count} résultats")
+    show.click()
+    expect(page.locator("details.filters")).not_to_have_attribute("open", "")
+    expect(result_cards(page).first.get_by_role("link")).to_be_focused()
+    assert_in_view(page, result_cards(page).first)
+
     # The search bar stays at the top while the results scroll, and never hides what has the focus.
     cards = result_cards(page)
     cards.nth(8).scroll_into_view_if_needed()

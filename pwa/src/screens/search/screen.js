@@ -49,11 +49,19 @@ export function searchScreen({ api }) {
           search();
         },
       });
-      const filters = filterRow(state, { onChange: search });
+      const filters = filterRow(state, {
+        onChange: search,
+        onShowResults: () => {
+          const first = results.area.querySelector('a[data-shop-id]');
+          if (first) first.focus();
+          else results.count.scrollIntoView({ block: 'start' });
+        },
+      });
       const map = resultsMapArea(state, { api, navigate });
       const results = resultList(state, {
         api,
         onRendered: () => {
+          filters.showCount();
           if (state.view === 'map') map.show();
         },
         onRetry: search,
