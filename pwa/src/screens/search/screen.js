@@ -86,6 +86,7 @@ export function searchScreen({ api }) {
       outlet.append(
         // The tab bar and the field's label say where the person is: the heading is for assistive technologies.
         h('h1', { tabindex: '-1', class: 'visually-hidden' }, 'Rechercher'),
+        box.label,
         box.form,
         box.suggestions,
         location.element,
