@@ -32,6 +32,11 @@ export function matchScreen(screens, path) {
   return null;
 }
 
+/** The in-app address this history entry was opened from, or null (typed, shared or opened from elsewhere). */
+export function openedFrom(historyState = window.history.state) {
+  return typeof historyState?.from === 'string' ? historyState.from : null;
+}
+
 export function createRouter({ outlet, navLinks, screens, notFound, appName }) {
   let cleanup = null;
   const listeners = new Set();
@@ -64,9 +69,10 @@ export function createRouter({ outlet, navLinks, screens, notFound, appName }) {
   function navigate(path, { replace = false } = {}) {
     const target = new URL(path, window.location.href);
     const current = window.location.pathname + window.location.search;
-    if (replace) window.history.replaceState(null, '', target.pathname + target.search);
+    if (replace) window.history.replaceState(window.history.state, '', target.pathname + target.search);
     else if (target.pathname + target.search !== current) {
-      window.history.pushState(null, '', target.pathname + target.search);
+      // Each entry knows the in-app address it was opened from, so a « Retour » link can go back to it.
+      window.history.pushState({ from: current }, '', target.pathname + target.search);
     }
     window.scrollTo(0, 0);
     render({ focus: true });

@@ -14,8 +14,11 @@ const SORTS = [
   ['distance', 'Distance'],
 ];
 
-/** Changes the filters in `state` and calls `onChange()`; `render()` again when categories or the position change. */
-export function filterRow(state, { onChange }) {
+/**
+ * Changes the filters in `state` and calls `onChange()`; `render()` again when categories or the position change.
+ * « Voir 12 résultats » closes the fold and calls `onShowResults()`; `showCount()` follows each rendering.
+ */
+export function filterRow(state, { onChange, onShowResults }) {
   const openNow = h('input', {
     type: 'checkbox',
     id: 'filter-open',
@@ -27,16 +30,28 @@ export function filterRow(state, { onChange }) {
   });
   const filterCount = h('span', { class: 'filter-count' });
   const filterBody = h('div', { class: 'filters-body' });
+  // Closed even when filters are set (the summary counts them): the results come first.
+  const fold = h(
+    'details',
+    { class: 'filters', open: state.filtersOpen },
+    h('summary', {}, icon('sliders'), h('span', {}, 'Filtres'), filterCount),
+    filterBody,
+  );
+  const showButton = h('button', { type: 'button', class: 'button button-primary show-results' }, 'Voir les résultats');
+  showButton.addEventListener('click', () => {
+    fold.open = false;
+    state.filtersOpen = false;
+    onShowResults();
+  });
+  fold.append(h('div', { class: 'filters-done' }, showButton));
+  fold.addEventListener('toggle', () => {
+    state.filtersOpen = fold.open;
+  });
   const element = h(
     'div',
     { class: 'filter-row' },
     h('div', { class: 'check check-card' }, openNow, h('label', { for: 'filter-open' }, 'Ouvert maintenant')),
-    h(
-      'details',
-      { class: 'filters', open: Boolean(state.category || state.kind) },
-      h('summary', {}, icon('sliders'), h('span', {}, 'Filtres'), filterCount),
-      filterBody,
-    ),
+    fold,
   );
 
   const set = (name, value) => {
@@ -57,6 +72,7 @@ export function filterRow(state, { onChange }) {
       state.near && state.radius !== DEFAULT_RADIUS,
       state.near && state.sort === 'distance',
     ].filter(Boolean).length;
+    fold.open = state.filtersOpen;
     filterCount.textContent = active ? ` · ${active} actif${active > 1 ? 's' : ''}` : '';
     const parts = [
       selectFilter({
@@ -120,6 +136,14 @@ export function filterRow(state, { onChange }) {
     render();
   }
 
+  /** The button says how many results the filters leave, once they are known. */
+  function showCount() {
+    const count = state.results.length;
+    if (!count) showButton.textContent = 'Voir les résultats';
+    else if (state.nextCursor) showButton.textContent = `Voir plus de ${count} résultats`;
+    else showButton.textContent = count === 1 ? 'Voir le résultat' : `Voir ${count} résultats`;
+  }
+
   render();
-  return { element, render, clear };
+  return { element, render, clear, showCount };
 }

@@ -9,12 +9,19 @@ const SUGGESTIONS = ['pain sans gluten', 'réparation vélo', 'clé minute', 'cr
 /** Keeps `state.q`; `onSearch()` runs on submit, on a suggestion, and when typing pauses. */
 export function searchBox(state, { onSearch }) {
   let debounce = null;
-  const input = searchInput({ id: 'search-q', name: 'q', value: state.q });
+  const input = searchInput({
+    id: 'search-q',
+    name: 'q',
+    value: state.q,
+    placeholder: 'Produit, service ou commerce',
+  });
+  // The form stays at the top of the screen while the results scroll: only the field, so that it keeps a small
+  // share of the screen even at 200 % text; its label, above, scrolls away with the page.
+  const label = h('label', { for: 'search-q', class: 'search-label' }, 'Que cherchez-vous ?');
   const form = h(
     'form',
     { 'role': 'search', 'class': 'search-form', 'aria-label': 'Rechercher un produit ou un commerce' },
-    h('label', { for: 'search-q' }, 'Que cherchez-vous ?'),
-    h('p', { id: 'search-q-hint', class: 'hint' }, 'Un produit, un service ou le nom d’un commerce.'),
+    h('p', { id: 'search-q-hint', class: 'visually-hidden' }, 'Un produit, un service ou le nom d’un commerce.'),
     h('div', { class: 'search-input' }, icon('search'), input),
   );
   form.addEventListener('submit', (event) => {
@@ -65,6 +72,7 @@ export function searchBox(state, { onSearch }) {
   renderSuggestions();
 
   return {
+    label,
     form,
     suggestions,
     focus: () => input.focus(),

@@ -2,6 +2,7 @@
 import { h } from '../../dom.js';
 import { formatDistance, formatPrice } from '../../format.js';
 import { openingBadge } from '../../ui/common.js';
+import { shopHref } from './state.js';
 
 const MATCHED_ITEMS_SHOWN = 3;
 
@@ -50,7 +51,11 @@ export function resultCard(result, state) {
         h(
           'h2',
           { class: 'result-name' },
-          h('a', { id: nameId, class: 'card-link', href: `/boutique/${encodeURIComponent(shop.id)}` }, shop.name),
+          h(
+            'a',
+            { 'id': nameId, 'class': 'card-link', 'href': shopHref(shop.id, state), 'data-shop-id': shop.id },
+            shop.name,
+          ),
         ),
         openingBadge(shop),
       ),

@@ -4,6 +4,7 @@ import { formatDistance } from '../../format.js';
 import { loadConfig } from '../../reference-data.js';
 import { errorBlock, openingBadge } from '../../ui/common.js';
 import { shopMeta } from './result-card.js';
+import { shopHref } from './state.js';
 
 export function resultsMapArea(state, { api, navigate }) {
   const container = h('div', {
@@ -28,7 +29,7 @@ export function resultsMapArea(state, { api, navigate }) {
   let loading = null;
 
   function popupFor({ shop, distance_m: distance }) {
-    const href = `/boutique/${encodeURIComponent(shop.id)}`;
+    const href = shopHref(shop.id, state);
     // Leaflet stops clicks inside popups from bubbling to the router: navigate here.
     const link = h('a', { href }, shop.name);
     link.addEventListener('click', (event) => {

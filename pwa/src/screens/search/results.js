@@ -77,8 +77,11 @@ export function resultList(state, { api, onRendered, onRetry, onClearFilters }) 
         }),
       );
     } else if (appendedFrom === null) {
+      // Redrawn cards (the categories' labels arriving) keep the focus on the same shop.
+      const focused = list.contains(document.activeElement) ? document.activeElement.dataset.shopId : null;
       setChildren(list, ...state.results.map((result) => resultCard(result, state)));
       setChildren(area, list);
+      if (focused) list.querySelector(`a[data-shop-id="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
     } else {
       list.append(...state.results.slice(appendedFrom).map((result) => resultCard(result, state)));
     }

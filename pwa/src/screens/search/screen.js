@@ -8,8 +8,26 @@ import { locationCard } from './location.js';
 import { searchBox } from './query.js';
 import { resultList } from './results.js';
 import { resultsMapArea } from './results-map.js';
-import { createSearchState, lastVisitHere, rememberScroll, writeUrl } from './state.js';
+import { createSearchState, lastVisitHere, rememberOpenedShop, rememberScroll, writeUrl } from './state.js';
 import { viewToggle } from './view-toggle.js';
+
+/**
+ * The browser scrolls a focused element into view only when it is off screen, not when it sits under the sticky
+ * search bar or the tab bar: move it out from under them (WCAG 2.4.11, focus not obscured).
+ */
+function keepFocusClear(outlet, bar) {
+  const onFocus = (event) => {
+    // Headings focused by the router (tabindex -1) are landmarks for screen readers, not places to scroll to.
+    if (!(event.target instanceof Element) || bar.contains(event.target) || event.target.tabIndex < 0) return;
+    const box = (event.target.closest('.result-card') ?? event.target).getBoundingClientRect();
+    const top = bar.getBoundingClientRect().bottom;
+    const bottom = document.querySelector('.bottom-bar')?.getBoundingClientRect().top ?? window.innerHeight;
+    if (box.top < top) window.scrollBy(0, box.top - top - 8);
+    else if (box.bottom > bottom && box.height < bottom - top) window.scrollBy(0, box.bottom - bottom + 8);
+  };
+  outlet.addEventListener('focusin', onFocus);
+  return () => outlet.removeEventListener('focusin', onFocus);
+}
 
 export function searchScreen({ api }) {
   return {
@@ -20,6 +38,7 @@ export function searchScreen({ api }) {
 
       const search = () => {
         box.cancelPending();
+        location.queryChanged();
         results.search();
       };
       const box = searchBox(state, { onSearch: search });
@@ -30,11 +49,19 @@ export function searchScreen({ api }) {
           search();
         },
       });
-      const filters = filterRow(state, { onChange: search });
+      const filters = filterRow(state, {
+        onChange: search,
+        onShowResults: () => {
+          const first = results.area.querySelector('a[data-shop-id]');
+          if (first) first.focus();
+          else results.count.scrollIntoView({ block: 'start' });
+        },
+      });
       const map = resultsMapArea(state, { api, navigate });
       const results = resultList(state, {
         api,
         onRendered: () => {
+          filters.showCount();
           if (state.view === 'map') map.show();
         },
         onRetry: search,
@@ -55,20 +82,27 @@ export function searchScreen({ api }) {
         if (view === 'map') map.show();
       }
 
+      // Results first: one compact row each for the position, the filters, and the count with the view.
       outlet.append(
-        h('h1', { tabindex: '-1' }, 'Rechercher'),
+        // The tab bar and the field's label say where the person is: the heading is for assistive technologies.
+        h('h1', { tabindex: '-1', class: 'visually-hidden' }, 'Rechercher'),
+        box.label,
         box.form,
         box.suggestions,
         location.element,
         filters.element,
-        toggle.element,
-        results.count,
+        h('div', { class: 'results-bar' }, results.count, toggle.element),
         results.area,
         map.element,
         results.more,
       );
+      results.area.addEventListener('click', (event) => {
+        const link = event.target instanceof Element ? event.target.closest('a[data-shop-id]') : null;
+        if (link) rememberOpenedShop(link.dataset.shopId, state);
+      });
       setView(state.view);
       window.addEventListener('scroll', rememberScroll, { passive: true });
+      const stopKeepingFocusClear = keepFocusClear(outlet, box.form);
 
       loadCategories(api)
         .then((loaded) => {
@@ -87,6 +121,14 @@ export function searchScreen({ api }) {
           filters.render();
           results.render();
           window.scrollTo(0, back.scrollY);
+          // Once the router has focused the heading (and the categories redrawn the cards), give the focus
+          // back to the shop the person opened.
+          if (back.openedShopId) {
+            setTimeout(() => {
+              const selector = `a[data-shop-id="${CSS.escape(back.openedShopId)}"]`;
+              results.area.querySelector(selector)?.focus({ preventScroll: true });
+            }, 0);
+          }
           return;
         }
         if (state.near) {
@@ -109,6 +151,7 @@ export function searchScreen({ api }) {
         box.cancelPending();
         results.destroy();
         window.removeEventListener('scroll', rememberScroll);
+        stopKeepingFocusClear();
         map.destroy();
       };
     },

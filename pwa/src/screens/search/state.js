@@ -39,6 +39,21 @@ export function queryFromState(state) {
   });
 }
 
+/**
+ * A result's shop page. It carries the words searched (and the kind of items asked for), so that the shop
+ * page can put what matched first, also when the link is shared or the page reloaded.
+ */
+export function shopHref(shopId, state) {
+  return `/boutique/${encodeURIComponent(shopId)}${queryString({ q: state.q.trim(), type: URL_KINDS[state.kind] })}`;
+}
+
+/** What the shop page needs from its own query string to ask which of its items match. */
+export function matchFromQuery(query) {
+  const q = (query.get('q') ?? '').trim();
+  const kind = Object.entries(URL_KINDS).find(([, word]) => word === query.get('type'))?.[0] ?? '';
+  return q ? { q, kind } : null;
+}
+
 /** Whether a filter leaves results out (the order does not). */
 export function narrowsResults(state) {
   return Boolean(
@@ -56,6 +71,7 @@ export function createSearchState(query) {
     results: [],
     nextCursor: null,
     categories: new Map(), // slug → French label, once /categories has answered
+    filtersOpen: false,
     unmounted: false,
   };
 }
@@ -63,18 +79,28 @@ export function createSearchState(query) {
 /** Replaces (never pushes) the URL, so that back still leaves the search. */
 export function writeUrl(state) {
   const search = queryFromState(state);
-  if (window.location.search !== search) window.history.replaceState(null, '', `/${search}`);
+  if (window.location.search !== search) window.history.replaceState(window.history.state, '', `/${search}`);
 }
 
 // The last results, to show them at once when the person comes back (history back from a shop page).
 let lastVisit = null;
 
-export function rememberVisit({ results, nextCursor, origin, locationStatus }) {
+export function rememberVisit({ results, nextCursor, origin, locationStatus, filtersOpen }) {
   lastVisit = {
     url: window.location.search,
-    shared: { results, nextCursor, origin, locationStatus },
+    shared: { results, nextCursor, origin, locationStatus, filtersOpen },
     scrollY: window.scrollY,
+    openedShopId: null,
   };
+}
+
+/** The shop opened from these results, to give its card the focus back on return, the page as it was. */
+export function rememberOpenedShop(shopId, { filtersOpen }) {
+  if (lastVisit && lastVisit.url === window.location.search) {
+    lastVisit.openedShopId = shopId;
+    lastVisit.shared.filtersOpen = filtersOpen;
+    lastVisit.scrollY = window.scrollY;
+  }
 }
 
 export function rememberScroll() {

@@ -8,9 +8,13 @@ import { shopUsualWeek } from '../../ui/hours-week.js';
 import { itemRow } from '../../ui/item-row.js';
 import { showKeptItems, showKeptShop } from '../../ui/kept-answers.js';
 import { pageFrame } from '../../ui/page.js';
+import { openedFrom } from '../../router.js';
+import { matchFromQuery } from '../search/state.js';
 import { claimSection } from './claim.js';
 
 const ITEMS_PAGE = 12;
+// The shop's own position, within a few metres: enough for the search to answer for this shop alone.
+const OWN_POSITION_RADIUS_M = 25;
 
 /** OpenStreetMap's route planner, on foot, to the shop; it opens outside the app. */
 export function directionsUrl({ lat, lon }) {
@@ -53,6 +57,26 @@ function weekTable(shop) {
   );
 }
 
+/**
+ * The items of `shop` that match the search the person came from (at most 5, best first): the search itself
+ * answers, asked around the shop's own position, so the page needs nothing but the words in its address.
+ */
+async function matchedItems(api, shop, match) {
+  const page = await api.send(
+    `/search${queryString({
+      q: match.q,
+      kind: match.kind,
+      category: shop.category,
+      lat: shop.lat,
+      lon: shop.lon,
+      radius_m: OWN_POSITION_RADIUS_M,
+      sort: 'distance',
+      limit: 20,
+    })}`,
+  );
+  return page.results.find((result) => result.shop.id === shop.id)?.matched_items ?? [];
+}
+
 function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -61,14 +85,18 @@ export function shopScreen({ api, auth }) {
   return {
     path: /^\/boutique\/(?<id>[^/]+)$/,
     title: 'Commerce',
-    mount(outlet, { params, setTitle }) {
+    mount(outlet, { params, query, setTitle }) {
+      const match = matchFromQuery(query);
+      // Opened from elsewhere (a shared link), the way back is the search the link names.
+      const searchHref = `/${queryString({ q: match?.q, type: query.get('type') })}`;
       const { backLink, heading, body } = pageFrame(outlet, {
         title: 'Commerce',
-        back: { href: '/', label: '← Retour à la recherche' },
+        back: { href: searchHref, label: '← Retour à la recherche' },
       });
       backLink.addEventListener('click', (event) => {
-        // Back to the search as it was (query, filters, scroll), when the person came from it.
-        if (window.history.length > 1 && document.referrer.startsWith(window.location.origin)) {
+        // Opened from the search: back to it as it was (query, filters, scroll), as the browser's Back does.
+        const from = openedFrom();
+        if (from !== null && new URL(from, window.location.href).pathname === '/') {
           event.preventDefault();
           window.history.back();
         }
@@ -185,22 +213,47 @@ export function shopScreen({ api, auth }) {
           body.append(claim.section);
         }
 
+        // What matched the search comes first, marked; a failure there only leaves the plain list.
+        const matching = match ? matchedItems(api, shop, match).catch(() => []) : Promise.resolve([]);
+        const matchedIds = new Set();
         let cursor = null;
         async function loadItems() {
+          const firstPage = cursor === null;
           try {
-            const page = await api.send(
-              `/shops/${encodeURIComponent(shop.id)}/items${queryString({ limit: ITEMS_PAGE, cursor })}`,
-            );
+            const [page, matched] = await Promise.all([
+              api.send(`/shops/${encodeURIComponent(shop.id)}/items${queryString({ limit: ITEMS_PAGE, cursor })}`),
+              matching,
+            ]);
             if (unmounted) return;
+            if (firstPage && matched.length) {
+              for (const item of matched) matchedIds.add(item.id);
+              items.append(...matched.map((item) => itemRow(item, { matched: true })));
+              itemsArea.before(
+                h(
+                  'p',
+                  { class: 'match-note' },
+                  matched.length > 1
+                    ? `${matched.length} articles correspondent à « ${match.q} » : ils sont en tête de liste.`
+                    : `Un article correspond à « ${match.q} » : il est en tête de liste.`,
+                ),
+              );
+            }
             const first = items.childElementCount;
-            items.append(...page.results.map((item) => itemRow(item)));
+            for (const item of page.results) {
+              // A matched item found in the pages takes its full row (with its description) in its first place.
+              const shown = matchedIds.has(item.id)
+                ? items.querySelector(`[data-item-id="${CSS.escape(item.id)}"]`)
+                : null;
+              if (shown) shown.replaceWith(itemRow(item, { matched: true }));
+              else items.append(itemRow(item));
+            }
             itemsArea.removeAttribute('aria-busy');
             if (!items.childElementCount) {
               setChildren(
                 itemsArea,
                 h('p', { class: 'hint' }, 'Ce commerce n’a pas encore publié de produits ni de services.'),
               );
-            } else if (first === 0) {
+            } else if (firstPage) {
               setChildren(itemsArea, items);
             }
             cursor = page.next_cursor;
@@ -214,8 +267,8 @@ export function shopScreen({ api, auth }) {
                   )
                 : '',
             );
-            if (first > 0) items.children[first]?.setAttribute('tabindex', '-1');
-            if (first > 0) items.children[first]?.focus();
+            if (!firstPage) items.children[first]?.setAttribute('tabindex', '-1');
+            if (!firstPage) items.children[first]?.focus();
           } catch (error) {
             if (unmounted) return;
             itemsArea.removeAttribute('aria-busy');
