@@ -63,7 +63,7 @@ def assert_within_screen(page: Page, where: str) -> None:
     wider: list[Any] = page.evaluate(
         """(width) => [...document.querySelectorAll('body *')]
               .filter((el) => el.getBoundingClientRect().right > width + 1)
-              // Inside a box that scrolls or clips sideways (the section chips, a map), past the edge is by design.
+              // In a box that scrolls or clips sideways (section chips, a map), past the edge is by design.
               .filter((el) => {
                 for (let up = el.parentElement; up; up = up.parentElement) {
                   if (getComputedStyle(up).overflowX !== 'visible') return false;
