@@ -82,8 +82,9 @@ export function locationCard(state, { api, onChange, storage = window.localStora
       const help = h(
         'p',
         { id: 'location-help', class: 'hint' },
-        'Autorisez la localisation pour ce site dans les réglages du navigateur, puis touchez « Réessayer ». ' +
-          'Tout le reste fonctionne sans votre position.',
+        'Les distances sont mesurées depuis le centre-ville (place de la République). Pour utiliser votre ' +
+          'position, autorisez la localisation pour ce site dans les réglages du navigateur, puis touchez ' +
+          '« Réessayer ». Tout le reste fonctionne sans elle.',
       );
       setChildren(
         element,
@@ -96,7 +97,7 @@ export function locationCard(state, { api, onChange, storage = window.localStora
         h(
           'p',
           { class: 'location-status', role: 'status' },
-          'Votre position n’est pas disponible : distances mesurées depuis la place de la République.',
+          'Votre position n’est pas disponible.',
         ),
         h(
           'div',

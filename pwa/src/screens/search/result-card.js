@@ -4,7 +4,8 @@ import { formatDistance, formatPrice } from '../../format.js';
 import { openingBadge } from '../../ui/common.js';
 import { shopHref } from './state.js';
 
-const MATCHED_ITEMS_SHOWN = 3;
+// Two are enough to say why the shop is here; its page lists every match first.
+const MATCHED_ITEMS_SHOWN = 2;
 
 /** « Boulangerie · 250 m »; the distance is left out when there is none. */
 export function shopMeta(shop, distance, { categories }) {
