@@ -164,7 +164,9 @@ def test_register_a_shop_complete_it_and_get_it_approved(new_context, server: st
     report = importer.get_by_role("alert")
     expect(report).to_contain_text("rien n'a été importé")
     expect(report.get_by_role("listitem")).to_have_count(2)
-    expect(report.get_by_role("listitem").first).to_contain_text(re.compile(r"^Ligne 2\s:\sprice_cents"))
+    expect(report.get_by_role("listitem").first).to_contain_text(
+        re.compile(r"^Ligne 2\s:\sColonne\s«\sprice_cents\s»")
+    )
     expect(report.get_by_role("listitem").nth(1)).to_contain_text("Ligne 3 : ")
     expect(catalogue.get_by_role("heading", name="Votre catalogue est vide")).to_be_visible()
 

@@ -4,7 +4,6 @@ import { h, setChildren } from '../dom.js';
 import { formatDayMonth, formatTime } from '../format.js';
 import { icon } from '../icons.js';
 import { keptAnswers } from '../offline-store.js';
-import { itemRow } from './item-row.js';
 import { retryButton } from './common.js';
 
 const RECENT_SHOWN = 8;
@@ -71,7 +70,9 @@ function needsNetwork({ title, text, listTitle, none, kind, label, href, saved, 
     .then((entries) => {
       // A newer answer may have taken the screen meanwhile.
       if (!list.isConnected) return;
-      const shown = entries.slice(0, RECENT_SHOWN);
+      // A search the shop page made for its matched items is not one the person typed: not listed.
+      const typed = kind === 'search' ? entries.filter((entry) => entry.meta.page) : entries;
+      const shown = typed.slice(0, RECENT_SHOWN);
       if (!shown.length) {
         list.replaceWith(h('p', { class: 'hint' }, none));
         return;
@@ -149,24 +150,6 @@ export function showKeptShop(error, { body, render, retry }) {
       saved: 'enregistré',
       retry,
     }),
-  );
-  return true;
-}
-
-/** From the shop items' error branch: offline, the first items kept with the page. */
-export function showKeptItems(error, { items, itemsArea, moreItems }) {
-  if (!error?.isNetworkError || !error.kept || items.childElementCount) return false;
-  const { results, next_cursor: nextCursor } = error.kept.data;
-  if (!results.length) {
-    const none = 'Ce commerce n’avait pas encore publié de produits ni de services.';
-    setChildren(itemsArea, h('p', { class: 'hint' }, none));
-    return true;
-  }
-  setChildren(items, results.map((item) => itemRow(item)));
-  setChildren(itemsArea, items);
-  setChildren(
-    moreItems,
-    nextCursor ? h('p', { class: 'hint' }, 'Les autres articles s’afficheront avec une connexion.') : '',
   );
   return true;
 }

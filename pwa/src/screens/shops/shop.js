@@ -6,7 +6,7 @@ import { icon } from '../../icons.js';
 import { emptyState, errorBlock, openingBadge, skeletonList, sourceNote } from '../../ui/common.js';
 import { shopUsualWeek } from '../../ui/hours-week.js';
 import { itemRow } from '../../ui/item-row.js';
-import { showKeptItems, showKeptShop } from '../../ui/kept-answers.js';
+import { showKeptShop } from '../../ui/kept-answers.js';
 import { pageFrame } from '../../ui/page.js';
 import { openedFrom } from '../../router.js';
 import { matchFromQuery } from '../search/state.js';
@@ -62,7 +62,8 @@ function weekTable(shop) {
  * answers, asked around the shop's own position, so the page needs nothing but the words in its address.
  */
 async function matchedItems(api, shop, match) {
-  const page = await api.send(
+  const ownResult = (page) => page.results.find((result) => result.shop.id === shop.id)?.matched_items ?? [];
+  const asked = api.send(
     `/search${queryString({
       q: match.q,
       kind: match.kind,
@@ -74,7 +75,12 @@ async function matchedItems(api, shop, match) {
       limit: 20,
     })}`,
   );
-  return page.results.find((result) => result.shop.id === shop.id)?.matched_items ?? [];
+  // Offline, the answer kept from the last visit still puts what matched first.
+  const page = await asked.catch((error) => {
+    if (error?.kept?.data) return error.kept.data;
+    throw error;
+  });
+  return ownResult(page);
 }
 
 function capitalise(text) {
@@ -220,10 +226,14 @@ export function shopScreen({ api, auth }) {
         async function loadItems() {
           const firstPage = cursor === null;
           try {
-            const [page, matched] = await Promise.all([
-              api.send(`/shops/${encodeURIComponent(shop.id)}/items${queryString({ limit: ITEMS_PAGE, cursor })}`),
-              matching,
-            ]);
+            const asked = api
+              .send(`/shops/${encodeURIComponent(shop.id)}/items${queryString({ limit: ITEMS_PAGE, cursor })}`)
+              .catch((error) => {
+                // Offline, the first page kept from the last visit, laid out as online (what matched first).
+                if (!firstPage || !error?.isNetworkError || !error.kept) throw error;
+                return { results: error.kept.data.results, next_cursor: null, keptMore: error.kept.data.next_cursor };
+              });
+            const [page, matched] = await Promise.all([asked, matching]);
             if (unmounted) return;
             if (firstPage && matched.length) {
               for (const item of matched) matchedIds.add(item.id);
@@ -257,22 +267,22 @@ export function shopScreen({ api, auth }) {
               setChildren(itemsArea, items);
             }
             cursor = page.next_cursor;
-            setChildren(
-              moreItems,
-              cursor
-                ? h(
-                    'button',
-                    { type: 'button', class: 'button button-secondary', onclick: more },
-                    'Voir plus d’articles',
-                  )
-                : '',
-            );
+            let moreShown = '';
+            if (cursor) {
+              moreShown = h(
+                'button',
+                { type: 'button', class: 'button button-secondary', onclick: more },
+                'Voir plus d’articles',
+              );
+            } else if (page.keptMore) {
+              moreShown = h('p', { class: 'hint' }, 'Les autres articles s’afficheront avec une connexion.');
+            }
+            setChildren(moreItems, moreShown);
             if (!firstPage) items.children[first]?.setAttribute('tabindex', '-1');
             if (!firstPage) items.children[first]?.focus();
           } catch (error) {
             if (unmounted) return;
             itemsArea.removeAttribute('aria-busy');
-            if (showKeptItems(error, { items, itemsArea, moreItems })) return;
             if (!items.childElementCount) setChildren(itemsArea, errorBlock(error, loadItems));
             else setChildren(moreItems, errorBlock(error, loadItems));
           }
