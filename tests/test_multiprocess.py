@@ -12,6 +12,7 @@ from api.db import build_engine
 from api.migrate import upgrade
 from api.search.models import search_log
 from tests.databases import BACKENDS, fresh_database
+from tests.fake_ban import fake_ban
 from tests.servers import running_server, valence
 
 PASSWORD = "0123456789ab"
@@ -121,3 +122,23 @@ def test_each_process_writes_its_search_log_in_batches(shared_database: str) -> 
             time.sleep(0.1)
         assert _logged(shared_database) == ["vélo", "clé minute"]
     assert _logged(shared_database) == ["vélo", "clé minute", "pain sans gluten"]
+
+
+def test_address_look_ups_are_counted_once_for_every_process(shared_database: str) -> None:
+    # Two look-ups a minute: one through each process uses them up for both.
+    with (
+        fake_ban() as ban,
+        running_server(
+            shared_database, VALENCE_GEOCODER_URL=ban.url, VALENCE_GEOCODER_REQUESTS_PER_MINUTE="2"
+        ) as first,
+        running_server(
+            shared_database, VALENCE_GEOCODER_URL=ban.url, VALENCE_GEOCODER_REQUESTS_PER_MINUTE="2"
+        ) as second,
+    ):
+        headers = {"Authorization": f"Bearer {_sign_in(first)['access_token']}"}
+        asked = [
+            httpx.get(f"{base}/api/v1/geocode", params={"q": "grande rue"}, headers=headers).status_code
+            for base in (first, second, first, second)
+        ]
+        assert asked == [200, 200, 429, 429]
+        assert len(ban.queries()) == 2

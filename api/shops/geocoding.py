@@ -7,19 +7,21 @@ shopper's position; neither the query nor the answer is logged.
 
 import logging
 import math
-import time
 import uuid
-from collections import deque
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
+from sqlmodel import Session, col, delete, select
 
 from api import geo
 from api.auth.deps import CurrentPrincipal
 from api.config import Settings
+from api.db import WriterDep, utcnow
 from api.errors import AppError, RateLimited, ServiceUnavailable, invalid
+from api.shops.models import GeocodeRequest
 
 logger = logging.getLogger("api.geocoding")
 # httpx logs each request line at INFO, query string included: the addresses looked up stay out of the logs.
@@ -75,34 +77,28 @@ class AddressSuggestions(BaseModel):
     results: list[AddressSuggestion]
 
 
-class _Window:
-    """Requests per caller in the last RATE_WINDOW_S seconds, in this process (a modest, local limit)."""
-
-    def __init__(self) -> None:
-        self.calls: dict[uuid.UUID, deque[float]] = {}
-
-    def take(self, caller: uuid.UUID, *, limit: int, now: float) -> None:
-        if len(self.calls) > 10_000:
-            self.calls = {k: v for k, v in self.calls.items() if v and v[-1] > now - RATE_WINDOW_S}
-        recent = self.calls.setdefault(caller, deque())
-        while recent and recent[0] <= now - RATE_WINDOW_S:
-            recent.popleft()
-        if len(recent) >= limit:
-            retry_after = max(1, math.ceil(recent[0] + RATE_WINDOW_S - now))
-            raise RateLimited(
-                f"Trop de recherches d'adresse en une minute : patientez {retry_after} s, puis réessayez.",
-                retry_after_s=retry_after,
-                headers={
-                    "RateLimit-Limit": str(limit),
-                    "RateLimit-Remaining": "0",
-                    "RateLimit-Reset": str(retry_after),
-                    "RateLimit-Policy": f"{limit};w={RATE_WINDOW_S}",
-                },
-            )
-        recent.append(now)
-
-
-_window = _Window()
+def take_turn(*, session: Session, caller: uuid.UUID, limit: int, now: datetime) -> None:
+    """Count one look-up against the caller's window, or refuse it: kept in the database, so that every
+    API process counts the same look-ups."""
+    window = timedelta(seconds=RATE_WINDOW_S)
+    at = col(GeocodeRequest.requested_at)
+    session.exec(delete(GeocodeRequest).where(at <= now - window))
+    recent = session.exec(
+        select(at).where(col(GeocodeRequest.user_id) == caller).order_by(at.desc()).limit(limit)
+    ).all()
+    if len(recent) >= limit:
+        retry_after = max(1, math.ceil((recent[-1] + window - now).total_seconds()))
+        raise RateLimited(
+            f"Trop de recherches d'adresse en une minute : patientez {retry_after} s, puis réessayez.",
+            retry_after_s=retry_after,
+            headers={
+                "RateLimit-Limit": str(limit),
+                "RateLimit-Remaining": "0",
+                "RateLimit-Reset": str(retry_after),
+                "RateLimit-Policy": f"{limit};w={RATE_WINDOW_S}",
+            },
+        )
+    session.add(GeocodeRequest(user_id=caller, requested_at=now))
 
 
 def _text(value: Any) -> str | None:
@@ -195,6 +191,7 @@ def _cleaned(q: str) -> str:
 async def geocode_address(
     request: Request,
     principal: CurrentPrincipal,
+    write: WriterDep,
     q: Annotated[
         str,
         Query(
@@ -208,5 +205,14 @@ async def geocode_address(
     """Addresses matching a shop's address, inside the served territory (signed in: a shop's address only)."""
     settings: Settings = request.app.state.settings
     address = _cleaned(q)
-    _window.take(principal.user_id, limit=settings.geocoder_requests_per_minute, now=time.monotonic())
+
+    def work(session: Session) -> None:
+        take_turn(
+            session=session,
+            caller=principal.user_id,
+            limit=settings.geocoder_requests_per_minute,
+            now=utcnow(),
+        )
+
+    await write(work)
     return AddressSuggestions(results=await geocode(address, settings=settings, limit=limit))

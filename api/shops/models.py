@@ -97,6 +97,17 @@ class ShopClaim(SQLModel, table=True):
     decision_reason: str | None = Field(default=None, max_length=DECISION_REASON_MAX_LENGTH)
 
 
+class GeocodeRequest(SQLModel, table=True):
+    """One address look-up by a signed-in person, kept for the per-person window of the limit only."""
+
+    __tablename__ = "geocode_request"
+    __table_args__ = (Index("ix_geocode_request_user_id_requested_at", "user_id", "requested_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id", ondelete="CASCADE")
+    requested_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(index=True))
+
+
 # --- request and response schemas -------------------------------------------------------------
 
 

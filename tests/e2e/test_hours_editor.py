@@ -141,6 +141,7 @@ def test_merchant_builds_the_week_without_the_syntax(new_context, hours_server: 
     page.goto(shop_path.replace("/commerce/", "/boutique/"))
     expect(heading(page)).to_have_text(SHOP)
     public = page.get_by_role("region", name="Horaires")
+    public.get_by_text("Semaine type et jours fériés").click()
     usual = public.get_by_role("table", name="Semaine type, jours fériés compris")
     _expect_week(usual)
     _no_horizontal_scroll(page)
