@@ -32,10 +32,11 @@ export function hoursWeekTable(model, { caption = 'Horaires de la semaine' } = {
 export function shopUsualWeek(openingHours) {
   const model = openingHours ? parseHours(openingHours) : null;
   if (!model || !formatHours(model)) return null;
+  // Folded: the coming days' table above already answers « is it open on … »; this one adds the holidays.
   return h(
-    'div',
+    'details',
     { class: 'hours-usual' },
-    h('h3', { id: 'hours-usual-title' }, 'Semaine type'),
+    h('summary', {}, 'Semaine type et jours fériés'),
     hoursWeekTable(model, { caption: 'Semaine type, jours fériés compris' }),
   );
 }
