@@ -73,12 +73,14 @@ function baseMap(container, config, { centre, zoom = DEFAULT_ZOOM }) {
     showNotice(true);
   }
   // The container may have been hidden while the map was built.
-  const resize = new ResizeObserver(() => map.invalidateSize());
+  const resize = new ResizeObserver(() => map.invalidateSize({ animate: false }));
   resize.observe(container);
   return {
     map,
     destroy() {
       resize.disconnect();
+      // An animation still running after remove() reads panes that are gone (« _leaflet_pos »).
+      map.stop();
       map.remove();
     },
   };
@@ -174,8 +176,9 @@ export function createPinPicker(container, config, { position, onPick }) {
         onPick(point);
       });
     }
-    if (zoom) map.setView([lat, lon], zoom);
-    else if (pan) map.panTo([lat, lon]);
+    // No animation: the screen may be left (the form saved) before one ends, and motion is not needed.
+    if (zoom) map.setView([lat, lon], zoom, { animate: false });
+    else if (pan) map.panTo([lat, lon], { animate: false });
   };
   if (position) setPin(position.lat, position.lon);
   map.on('click', (event) => {
