@@ -19,9 +19,11 @@ from api import demo, search
 from api.auth import service as auth_service
 from api.auth.models import RegisterIn, Role, RoleGrantIn, ValidatorService
 from api.config import Settings, get_settings
-from api.db import get_engine
+from api.db import get_engine, utcnow
 from api.errors import AppError, Conflict
 from api.http import ProblemHttpToolsProtocol
+from api.loyalty import ledger as loyalty_ledger
+from api.loyalty import upkeep as loyalty_upkeep
 from api.migrate import pending_revisions, upgrade
 from api.shops import osm_import
 
@@ -30,10 +32,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 demo_app = typer.Typer(help="Generated demo data (never in production).", no_args_is_help=True)
 import_app = typer.Typer(help="Data from outside sources.", no_args_is_help=True)
+loyalty_app = typer.Typer(help="Points Cœur de Ville: expiry, audit, data protection.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(demo_app, name="demo")
 app.add_typer(import_app, name="import")
+app.add_typer(loyalty_app, name="loyalty")
 
 
 def _settings() -> Settings:
@@ -270,6 +274,41 @@ def import_osm(
         for dropped in report.dropped_hours:
             typer.echo(f"    {dropped.osm_id} {dropped.name}: « {dropped.opening_hours} »")
     typer.echo(osm_import.CREDIT)
+
+
+def _sessions() -> Any:
+    engine = _engine()
+    return lambda: Session(engine, expire_on_commit=False)
+
+
+@loyalty_app.command("expire")
+def loyalty_expire() -> None:
+    """Expire the points earned more than 12 months ago, oldest first (safe to run twice)."""
+    _ensure_schema(_settings())
+    run = loyalty_upkeep.expire_all(session_for=_sessions(), now=utcnow())
+    typer.echo(f"Expired {run.points} points of {run.members} members.")
+    typer.echo(f"Forgot {run.forgotten_codes} unused codes and {run.forgotten_keys} old idempotency keys.")
+
+
+@loyalty_app.command("audit")
+def loyalty_audit() -> None:
+    """Check every invariant of the ledger; exits with 1 when one does not hold."""
+    _ensure_schema(_settings())
+    with Session(_engine()) as session:
+        report = loyalty_ledger.audit(session, now=utcnow())
+    for field, value in report.model_dump(mode="json").items():
+        typer.echo(f"{field}: {value}")
+    if not report.healthy:
+        typer.echo("The ledger is NOT healthy: see the counts above.", err=True)
+        raise typer.Exit(1)
+
+
+@loyalty_app.command("purge")
+def loyalty_purge() -> None:
+    """Anonymise the accounts inactive for three years; the ledger keeps its sums."""
+    _ensure_schema(_settings())
+    count = loyalty_upkeep.purge_inactive(session_for=_sessions(), now=utcnow())
+    typer.echo(f"Anonymised {count} accounts inactive for three years.")
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ from api.config import Settings, get_settings
 from api.db import HEALTH_CONNECTIONS, HealthReaderDep, get_engine
 from api.errors import ServiceUnavailable, http_exception_problem, install_error_handlers
 from api.http import DOCS_PATH, RequestLimitsMiddleware, RequestLogMiddleware, SecurityHeadersMiddleware
+from api.loyalty.routes import router as loyalty_router
 from api.openapi import install as install_openapi
 from api.search import log as search_log
 from api.search.routes import router as search_router
@@ -187,6 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(geocoding_router, prefix=API_PREFIX)
     app.include_router(catalog_router, prefix=API_PREFIX)
     app.include_router(search_router, prefix=API_PREFIX)
+    app.include_router(loyalty_router, prefix=API_PREFIX)
     install_openapi(app)
     if not settings.is_production:
         _mount_docs(app)

@@ -24,6 +24,7 @@ from api.auth.deps import get_optional_principal, get_principal, required_role
 from api.catalog.routes import CSV_MEDIA_TYPES, csv_body
 from api.db import get_writer
 from api.errors import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
+from api.idempotency import get_idempotency_key
 from api.shops.categories import CATEGORY_JSON_SCHEMA
 
 SECURITY_SCHEME = "HTTPBearer"
@@ -35,6 +36,8 @@ _DEPENDENCY_STATUSES: dict[Callable[..., Any], frozenset[int]] = {
     get_principal: frozenset({401}),
     get_optional_principal: frozenset({401}),
     csv_body: frozenset({413, 415}),
+    # Without a key → 400; the same key still being processed → 409.
+    get_idempotency_key: frozenset({400, 409}),
 }
 
 # Bodies a route reads itself rather than through a model: what the document declares for them.
@@ -66,6 +69,15 @@ _RULE_STATUSES: dict[tuple[str, str], frozenset[int]] = {
     ("PATCH", "/api/v1/items/{item_id}"): frozenset({403, 409}),
     ("GET", "/api/v1/health"): frozenset({503}),
     ("GET", "/api/v1/geocode"): frozenset({429, 502, 503}),
+    ("POST", "/api/v1/loyalty/earn"): frozenset({403, 409}),
+    ("POST", "/api/v1/loyalty/claim-codes"): frozenset({403, 409}),
+    ("POST", "/api/v1/loyalty/redeem"): frozenset({403, 409}),
+    ("POST", "/api/v1/loyalty/claim"): frozenset({409}),
+    ("POST", "/api/v1/loyalty/transactions/{transaction_id}/reverse"): frozenset({409}),
+    ("POST", "/api/v1/shops/{shop_id}/rewards"): frozenset({403}),
+    ("PATCH", "/api/v1/rewards/{reward_id}"): frozenset({403}),
+    ("GET", "/api/v1/shops/{shop_id}/loyalty/transactions"): frozenset({403}),
+    ("GET", "/api/v1/shops/{shop_id}/loyalty/weeks"): frozenset({403}),
 }
 
 # Query parameters the route declares as plain text but checks against a list.

@@ -12,9 +12,10 @@ API = Path(__file__).resolve().parent.parent / "api"
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("api.config", "api.errors", "api.geo"),
     ("api.db", "api.http", "api.migrate", "api.pagination"),
+    ("api.idempotency",),
     ("api.auth",),
     ("api.shops",),
-    ("api.catalog",),
+    ("api.catalog", "api.loyalty"),
     ("api.search",),
     ("api.demo", "api.models", "api.main", "api.openapi", "api.cli"),
 )

@@ -22,6 +22,7 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/refresh"),
     ("GET", "/api/v1/search"),
     ("POST", "/api/v1/opening-hours/preview"),
+    ("GET", "/api/v1/loyalty/rewards"),
 }
 GUARDS = {get_principal, get_optional_principal}
 

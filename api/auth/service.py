@@ -466,3 +466,24 @@ def revoke_role(*, session: Session, user_id: uuid.UUID, role: Role) -> User:
     session.delete(existing)
     session.flush()
     return user
+
+
+ANONYMOUS_NAME = "Compte anonymisé"
+
+
+def anonymise_user(*, session: Session, user: User) -> None:
+    """The person is gone: no e-mail, no name, no way to sign in; what refers to the account keeps its id."""
+    user.email = f"anonyme-{user.id.hex}@anonyme.invalid"
+    user.display_name = ANONYMOUS_NAME
+    user.password_hash = "!"  # noqa: S105 - matches no password: argon2 hashes start with "$argon2"
+    user.is_active = False
+    session.add(user)
+    for role in session.exec(select(UserRole).where(UserRole.user_id == user.id)).all():
+        session.delete(role)
+    for login in session.exec(select(Login).where(Login.user_id == user.id)).all():
+        session.delete(login)
+    session.flush()
+
+
+def last_sign_in(*, session: Session, user_id: uuid.UUID) -> datetime | None:
+    return session.exec(select(func.max(Login.created_at)).where(Login.user_id == user_id)).one()
