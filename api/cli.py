@@ -23,6 +23,7 @@ from api.db import get_engine, utcnow
 from api.errors import AppError, Conflict
 from api.http import ProblemHttpToolsProtocol
 from api.loyalty import ledger as loyalty_ledger
+from api.loyalty import service as loyalty_service
 from api.loyalty import upkeep as loyalty_upkeep
 from api.migrate import pending_revisions, upgrade
 from api.shops import osm_import
@@ -210,6 +211,15 @@ def demo_load(
         typer.echo(f"  {account.role:<9} {account.email:<36} {account.password}{note}")
     if result.merchant_shops:
         typer.echo("  The demo merchant owns « " + " » and « ".join(result.merchant_shops) + " ».")
+    shopper = next((account for account in result.accounts if account.role == Role.shopper.value), None)
+    if shopper is not None:
+        with Session(get_engine()) as session:
+            points = loyalty_service.member_balance(session=session, user_id=shopper.user_id, now=utcnow())
+        soon = sum(item.points for item in points.expiring)
+        typer.echo(
+            f"  The demo shopper has {points.balance} points Cœur de Ville ({soon} expire within 60 days); "
+            "the demo merchant's shops have rewards."
+        )
 
 
 def _read_osm_file(file: Path) -> list[osm_import.OsmElement]:

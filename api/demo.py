@@ -1,5 +1,5 @@
-"""The Valence demo data set, composed from each domain's own: accounts, shops, their catalogues, then the
-search index. A new domain adds its demo here, after those it builds on.
+"""The Valence demo data set, composed from each domain's own: accounts, shops, their catalogues, the search
+index, then loyalty (rewards, a shopper's history). A new domain adds its demo here, after those it builds on.
 
 Everything follows from the seed. Loading again what is already there changes nothing; anything else
 replaces the demo items and updates the demo shops in place.
@@ -16,6 +16,7 @@ from api.auth.models import Role
 from api.catalog import demo as catalog_demo
 from api.config import get_settings
 from api.db import utcnow
+from api.loyalty import demo as loyalty_demo
 from api.shops import demo as shops_demo
 
 DEFAULT_SEED = shops_demo.DEFAULT_SEED
@@ -36,6 +37,7 @@ class DemoResult:
     reindexed: bool
     accounts: list[accounts_demo.DemoAccount]
     merchant_shops: list[str]
+    loyalty_transactions: int  # written by this load (0 when the history was there)
 
 
 def load_demo(
@@ -63,7 +65,11 @@ def load_demo(
     if loaded:
         now = utcnow()
         catalog_demo.remove_items(session)
-        shops_demo.write_shops(session, plan, now)
+        # The ledger is append-only: a shop it refers to is suspended, never deleted.
+        surplus = shops_demo.surplus_shops(session, plan)
+        keep = loyalty_demo.shops_with_history(session, surplus)
+        loyalty_demo.forget_shops(session, surplus - keep)
+        shops_demo.write_shops(session, plan, now, keep=keep)
         catalog_demo.write_items(session, plan, counts, seed=seed, now=now, on_progress=on_progress)
     accounts = accounts_demo.ensure_demo_accounts(session=session)
     merchant = accounts_demo.account_of(accounts, Role.merchant)
@@ -74,6 +80,18 @@ def load_demo(
         seed=seed,
         applicant_id=accounts_demo.account_by_email(accounts, accounts_demo.APPLICANT_EMAIL).user_id,
         claimant_id=accounts_demo.account_by_email(accounts, accounts_demo.CLAIMANT_EMAIL).user_id,
+        now=utcnow(),
+    )
+    shopper = accounts_demo.account_of(accounts, Role.shopper)
+    loyalty_shops = [shop.id for shop in plan[: len(loyalty_demo.REWARDS) + 2]]
+    loyalty_demo.ensure_rewards(
+        session=session, shop_ids=loyalty_shops[: len(loyalty_demo.REWARDS)], now=utcnow()
+    )
+    loyalty_transactions = loyalty_demo.write_history(
+        session=session,
+        shopper_id=shopper.user_id,
+        merchant_id=merchant.user_id,
+        shop_ids=loyalty_shops,
         now=utcnow(),
     )
     reindexed = loaded or not search.indexes_every(session, [shop.id for shop in plan])
@@ -89,4 +107,5 @@ def load_demo(
         reindexed=reindexed,
         accounts=accounts,
         merchant_shops=merchant_shops,
+        loyalty_transactions=loyalty_transactions,
     )

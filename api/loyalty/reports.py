@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from api.config import get_settings
@@ -53,8 +53,8 @@ def statement(*, session: Session, month: str) -> Statement:
         select(
             col(LoyaltyAccount.shop_id),
             col(LoyaltyTransaction.kind),
-            col(LoyaltyEntry.points) < 0,
-            func.sum(LoyaltyEntry.points),
+            func.sum(case((col(LoyaltyEntry.points) > 0, col(LoyaltyEntry.points)), else_=0)),
+            func.sum(case((col(LoyaltyEntry.points) < 0, col(LoyaltyEntry.points)), else_=0)),
         )
         .select_from(LoyaltyEntry)
         .join(LoyaltyAccount, col(LoyaltyAccount.id) == col(LoyaltyEntry.account_id))
@@ -64,23 +64,22 @@ def statement(*, session: Session, month: str) -> Statement:
             col(LoyaltyEntry.created_at) >= starts_at,
             col(LoyaltyEntry.created_at) < ends_at,
         )
-        .group_by(col(LoyaltyAccount.shop_id), col(LoyaltyTransaction.kind), col(LoyaltyEntry.points) < 0)
+        .group_by(col(LoyaltyAccount.shop_id), col(LoyaltyTransaction.kind))
     ).all()
     figures: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for shop_id, kind, negative, points in rows:
+    for shop_id, kind, credits, debits in rows:
         line = figures[shop_id]
-        points = int(points)
+        credits, debits = int(credits or 0), int(debits or 0)
         # A shop's side is the opposite of the member's: an earn is negative there.
         if kind == TransactionKind.earn:
-            line["issued"] += -points
+            line["issued"] += -debits
         elif kind == TransactionKind.redeem:
-            line["redeemed"] += points
+            line["redeemed"] += credits
         elif kind == TransactionKind.expire:
-            line["expired"] += points
-        elif negative:  # the reversal of a redemption: the shop gives the points back
-            line["reversed_redeemed"] += -points
-        else:  # the reversal of an earn
-            line["reversed_issued"] += points
+            line["expired"] += credits
+        else:  # reversals: of a redemption (the shop gives points back), of an earn (it takes them back)
+            line["reversed_redeemed"] += -debits
+            line["reversed_issued"] += credits
     names = (
         dict(session.execute(select(col(Shop.id), Shop.name).where(col(Shop.id).in_(list(figures)))).all())
         if figures

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, update
-from sqlmodel import Session, select
+from sqlalchemy import Table, bindparam, delete, func, insert, update
+from sqlmodel import Session, col, select
 
 from api.shops import demo_data
 from api.shops.models import Shop, ShopClaim, ShopSource, ShopStatus
@@ -172,19 +172,59 @@ def is_loaded(session: Session, shops: list[DemoShop]) -> bool:
     present = {
         (row[0], row[1], row[2])
         for row in session.exec(
-            select(Shop.id, Shop.name, Shop.category).where(Shop.source == ShopSource.demo)
+            select(Shop.id, Shop.name, Shop.category).where(
+                Shop.source == ShopSource.demo,
+                # Kept for their history by a larger plan: not part of this one.
+                ~(
+                    (col(Shop.status) == ShopStatus.suspended)
+                    & (func.coalesce(Shop.decision_reason, "") == KEPT_FOR_HISTORY)
+                ),
+            )
         ).all()
     }
     return present == {(s.id, s.name, s.category) for s in shops}
 
 
-def write_shops(session: Session, shops: list[DemoShop], now: datetime) -> None:
-    """Insert the missing demo shops, update the others in place, delete those the plan no longer has."""
+# Why a demo shop the plan no longer has is suspended rather than deleted: its history must stay.
+KEPT_FOR_HISTORY = "Retiré de la démonstration ; gardé parce que des points y ont été gagnés ou utilisés."
+
+
+def surplus_shops(session: Session, shops: list[DemoShop]) -> set[uuid.UUID]:
+    """The demo shops in the database that this plan does not have."""
     wanted = {shop.id for shop in shops}
+    return set(session.exec(select(Shop.id).where(Shop.source == ShopSource.demo)).all()) - wanted
+
+
+def write_shops(
+    session: Session, shops: list[DemoShop], now: datetime, *, keep: frozenset[uuid.UUID] = frozenset()
+) -> None:
+    """Insert the missing demo shops, update the others in place, delete those the plan no longer has.
+
+    A surplus shop in `keep` (a ledger refers to it: history is never deleted) is suspended instead, and
+    comes back active when a larger plan has it again.
+    """
     present = set(session.exec(select(Shop.id).where(Shop.source == ShopSource.demo)).all())
-    surplus = present - wanted
-    if surplus:
-        session.execute(delete(SHOP_TABLE).where(SHOP_TABLE.c.id.in_(list(surplus))))
+    surplus = surplus_shops(session, shops)
+    deleted = surplus - keep
+    if deleted:
+        session.execute(delete(SHOP_TABLE).where(SHOP_TABLE.c.id.in_(list(deleted))))
+    if surplus & keep:
+        session.execute(
+            update(SHOP_TABLE)
+            .where(
+                SHOP_TABLE.c.id.in_(list(surplus & keep)), SHOP_TABLE.c.status != ShopStatus.suspended.value
+            )
+            .values(status=ShopStatus.suspended.value, decision_reason=KEPT_FOR_HISTORY, decided_at=now)
+        )
+    session.execute(
+        update(SHOP_TABLE)
+        .where(
+            SHOP_TABLE.c.id.in_([shop.id for shop in shops]),
+            SHOP_TABLE.c.status == ShopStatus.suspended.value,
+            SHOP_TABLE.c.decision_reason == KEPT_FOR_HISTORY,
+        )
+        .values(status=ShopStatus.active.value, decision_reason=None, decided_at=now)
+    )
 
     def values(shop: DemoShop) -> dict[str, Any]:
         return {

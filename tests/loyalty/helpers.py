@@ -46,7 +46,9 @@ class Counter:
         body: dict[str, object] = {"title": title, "cost_points": cost_points}
         if stock is not None:
             body["stock"] = stock
-        response = self.client.post(f"{API}/shops/{self.shop.id}/rewards", json=body, headers=self.merchant_headers)
+        response = self.client.post(
+            f"{API}/shops/{self.shop.id}/rewards", json=body, headers=self.merchant_headers
+        )
         assert response.status_code == 201, response.text
         reward_id: str = response.json()["id"]
         return reward_id
@@ -54,7 +56,11 @@ class Counter:
     def redeem(self, headers: dict[str, str], reward_id: str, *, key: str | None = None) -> object:
         return self.client.post(
             f"{API}/loyalty/redeem",
-            json={"shop_id": str(self.shop.id), "member_code": self.member_code(headers), "reward_id": reward_id},
+            json={
+                "shop_id": str(self.shop.id),
+                "member_code": self.member_code(headers),
+                "reward_id": reward_id,
+            },
             headers={**self.merchant_headers, "Idempotency-Key": key or uuid.uuid4().hex},
         )
 
@@ -68,7 +74,9 @@ class Counter:
 def open_counter(client: TestClient, session: Session, *, name: str = "Fromagerie Bayle") -> Counter:
     merchant = make_user(session, display_name="Marc Bayle", roles=[Role.merchant])
     shop = make_shop(session, owner=merchant, name=name, category="fromagerie")
-    return Counter(client=client, merchant=merchant, merchant_headers=bearer(sign_in(client, merchant.email)), shop=shop)
+    return Counter(
+        client=client, merchant=merchant, merchant_headers=bearer(sign_in(client, merchant.email)), shop=shop
+    )
 
 
 def shopper(client: TestClient, session: Session, name: str = "Inès Roche") -> dict[str, str]:

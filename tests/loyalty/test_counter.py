@@ -99,19 +99,27 @@ def test_claim_code_flow(client: TestClient, session: Session) -> None:
     assert made.status_code == 201, made.text
     code = made.json()["code"]
     own = client.post(
-        f"{API}/loyalty/claim", json={"code": code}, headers={**counter.merchant_headers, "Idempotency-Key": "x"}
+        f"{API}/loyalty/claim",
+        json={"code": code},
+        headers={**counter.merchant_headers, "Idempotency-Key": "x"},
     )
     assert own.status_code == 422 and own.json()["type"].endswith("/self-award")
     typed = code[:4].lower() + " " + code[4:].lower()
-    claimed = client.post(f"{API}/loyalty/claim", json={"code": typed}, headers={**ines, "Idempotency-Key": "c-1"})
+    claimed = client.post(
+        f"{API}/loyalty/claim", json={"code": typed}, headers={**ines, "Idempotency-Key": "c-1"}
+    )
     assert claimed.status_code == 201, claimed.text
     assert claimed.json()["points"] == 42 and claimed.json()["balance"] == 42
     other = shopper(client, session, "Paul")
-    twice = client.post(f"{API}/loyalty/claim", json={"code": code}, headers={**other, "Idempotency-Key": "c-2"})
+    twice = client.post(
+        f"{API}/loyalty/claim", json={"code": code}, headers={**other, "Idempotency-Key": "c-2"}
+    )
     assert twice.status_code == 422 and twice.json()["type"].endswith("/invalid-claim-code")
 
 
-def test_reversal_of_a_spent_earn_leaves_a_negative_balance_and_says_so(client: TestClient, session: Session) -> None:
+def test_reversal_of_a_spent_earn_leaves_a_negative_balance_and_says_so(
+    client: TestClient, session: Session
+) -> None:
     counter = open_counter(client, session)
     ines = shopper(client, session)
     earned = counter.earn(ines, 3000)
