@@ -173,6 +173,7 @@ class _StrictInput(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
 
+StrictFlag = Annotated[bool, Constraints(strict=True)]
 AmountCents = Annotated[int, Constraints(strict=True, ge=1, le=MAX_AMOUNT_CENTS)]
 Code = Annotated[str, Constraints(min_length=1, max_length=64)]
 
@@ -292,7 +293,7 @@ class RewardUpdate(_StrictInput):
     cost_points: CostPoints | None = None
     stock: Stock | None = None
     description: RewardDescription | None = None
-    active: bool | None = None
+    active: StrictFlag | None = None
 
 
 class RewardPublic(SQLModel):
@@ -322,7 +323,7 @@ class ShopLoyaltyPublic(SQLModel):
 class ShopSettingsIn(_StrictInput):
     points_per_euro: Annotated[int, Constraints(strict=True, ge=1, le=10)] | None = None
     daily_cap_points: Annotated[int, Constraints(strict=True, ge=1, le=100_000)] | None = None
-    enabled: bool | None = None
+    enabled: StrictFlag | None = None
 
 
 class ShopSettingsPublic(SQLModel):
