@@ -24,46 +24,44 @@ function figureCells(line) {
 }
 
 function statementTable(statement) {
-  const captionId = `statement-caption-${statement.month}`;
-  return h(
-    'div',
-    // Wider than a phone: it scrolls inside its frame, which takes the keyboard focus to do so.
-    { 'class': 'table-scroll', 'tabindex': '0', 'role': 'region', 'aria-labelledby': captionId },
+  const titleId = `statement-table-${statement.month}`;
+  const title = `Relevé de ${monthLabel(statement.month)}, en points`;
+  const table = h(
+    'table',
+    { class: 'statement-table' },
+    h('caption', { class: 'visually-hidden' }, title),
     h(
-      'table',
-      { class: 'statement-table' },
-      h('caption', { id: captionId }, `Relevé de ${monthLabel(statement.month)}, en points`),
+      'thead',
+      {},
       h(
-        'thead',
+        'tr',
         {},
+        h('th', { scope: 'col' }, 'Commerce'),
+        STATEMENT_COLUMNS.map(([, label]) => h('th', { scope: 'col', class: 'figure' }, label)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      statement.results.map((line) =>
         h(
           'tr',
           {},
-          h('th', { scope: 'col' }, 'Commerce'),
-          STATEMENT_COLUMNS.map(([, label]) => h('th', { scope: 'col', class: 'figure' }, label)),
+          h('th', { scope: 'row' }, h('a', { href: `/boutique/${encodeURIComponent(line.shop.id)}` }, line.shop.name)),
+          figureCells(line),
         ),
       ),
-      h(
-        'tbody',
-        {},
-        statement.results.map((line) =>
-          h(
-            'tr',
-            {},
-            h(
-              'th',
-              { scope: 'row' },
-              h('a', { href: `/boutique/${encodeURIComponent(line.shop.id)}` }, line.shop.name),
-            ),
-            figureCells(line),
-          ),
-        ),
-      ),
-      statement.totals
-        ? h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, 'Total'), figureCells(statement.totals)))
-        : null,
     ),
+    statement.totals
+      ? h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, 'Total'), figureCells(statement.totals)))
+      : null,
   );
+  // The title stays outside the frame, whole, when the table is wider than the screen; the frame scrolls
+  // sideways and takes the keyboard focus to do so.
+  return [
+    h('h3', { id: titleId, class: 'statement-heading' }, title),
+    h('div', { 'class': 'table-scroll', 'tabindex': '0', 'role': 'region', 'aria-labelledby': titleId }, table),
+  ];
 }
 
 /**
@@ -87,7 +85,7 @@ export function statementSection({ api, auth, month: initialMonth, onMonth = () 
     value: month,
   });
   const { form } = submitForm({
-    attributes: { 'class': 'month-form', 'aria-label': 'Choisir le mois du relevé' },
+    attributes: { 'class': 'month-form', 'aria-label': 'Changer de mois' },
     fields: [monthField],
     submitLabel: 'Afficher le relevé',
     busyLabel: 'Chargement…',
