@@ -1,5 +1,5 @@
 """Loyalty set-ups the browser tests make through the API: a merchant with an approved shop, earns at its
-counter, rewards. Each test makes its own shop, so the shared server's other tests never change its figures."""
+counter, rewards. Each test makes its own shop: the shared server's other tests never change its figures."""
 
 import uuid
 from dataclasses import dataclass
@@ -49,7 +49,11 @@ class Counter:
         assert code.status == 201, code.text()
         earned = self.api.post(
             f"{API}/loyalty/earn",
-            data={"shop_id": self.shop_id, "member_code": code.json()["member_code"], "amount_cents": amount_cents},
+            data={
+                "shop_id": self.shop_id,
+                "member_code": code.json()["member_code"],
+                "amount_cents": amount_cents,
+            },
             headers={**self.headers, "Idempotency-Key": uuid.uuid4().hex},
         )
         assert earned.status == 201, earned.text()
@@ -69,7 +73,11 @@ class Counter:
         """What the city sets for this shop (rate, cap, taking part), through the admin route."""
         admin = token_headers(self.api, DEMO_ADMIN)
         path = f"{API}/admin/shops/{self.shop_id}/loyalty"
-        response = self.api.patch(path, data=changes, headers=admin) if changes else self.api.get(path, headers=admin)
+        response = (
+            self.api.patch(path, data=changes, headers=admin)
+            if changes
+            else self.api.get(path, headers=admin)
+        )
         assert response.ok, response.text()
         body: dict[str, object] = response.json()
         return body
@@ -93,4 +101,6 @@ def open_counter(api: APIRequestContext, trade: str = "Fromagerie") -> Counter:
     shop_id = created.json()["id"]
     approved = api.post(f"{API}/admin/shops/{shop_id}/approve", headers=token_headers(api, DEMO_ADMIN))
     assert approved.ok, approved.text()
-    return Counter(api=api, merchant=merchant, headers=token_headers(api, merchant), shop_id=shop_id, shop_name=name)
+    return Counter(
+        api=api, merchant=merchant, headers=token_headers(api, merchant), shop_id=shop_id, shop_name=name
+    )

@@ -1,5 +1,5 @@
-"""The city's side of Points Cœur de Ville (issue 12, point 7), on a Pixel 5: the ledger's audit, a shop's rate
-and daily cap, the monthly statement with its CSV file, and unusual activity."""
+"""The city's side of Points Cœur de Ville (issue 12, point 7), on a Pixel 5: the ledger's audit, a shop's
+rate and daily cap, the monthly statement with its CSV file, and unusual activity."""
 
 import json
 import re
@@ -72,7 +72,10 @@ def test_the_admin_sets_a_shops_rate_and_cap_and_finds_them_after_a_reload(new_c
 
     form = open_shop_settings(page, counter.shop_name)
     expect(page.get_by_role("heading", name=counter.shop_name)).to_be_focused()
-    rate, cap = form.get_by_label("Points par euro dépensé"), form.get_by_label("Plafond par client et par jour")
+    rate, cap = (
+        form.get_by_label("Points par euro dépensé"),
+        form.get_by_label("Plafond par client et par jour"),
+    )
     expect(rate).to_have_value("1")
     expect(cap).to_have_value("200")
     expect(form.get_by_label("Ce commerce participe au programme Points Cœur de Ville")).to_be_checked()
@@ -92,7 +95,9 @@ def test_the_admin_sets_a_shops_rate_and_cap_and_finds_them_after_a_reload(new_c
     cap.fill("450")
     form.get_by_role("button", name="Enregistrer les réglages").click()
     expect(form.get_by_role("status")).to_contain_text(
-        re.compile(loose(f"Réglages de « {counter.shop_name} » enregistrés. 3 points par euro, au plus 450 points"))
+        re.compile(
+            loose(f"Réglages de « {counter.shop_name} » enregistrés. 3 points par euro, au plus 450 points")
+        )
     )
     kept = counter.settings()
     assert (kept["points_per_euro"], kept["daily_cap_points"], kept["enabled"]) == (3, 450, True)
@@ -101,7 +106,9 @@ def test_the_admin_sets_a_shops_rate_and_cap_and_finds_them_after_a_reload(new_c
     assert re.search(r"[?&]commerce=", page.url), page.url
     page.reload()
     expect(heading(page)).to_have_text(TITLE)
-    form = page.get_by_role("region", name="Réglages par commerce").get_by_role("form", name=counter.shop_name)
+    form = page.get_by_role("region", name="Réglages par commerce").get_by_role(
+        "form", name=counter.shop_name
+    )
     expect(form.get_by_label("Points par euro dépensé")).to_have_value("3")
     expect(form.get_by_label("Plafond par client et par jour")).to_have_value("450")
     expect(page.get_by_role("region", name="Réglages par commerce")).to_contain_text(
@@ -202,7 +209,9 @@ def test_the_statement_lists_the_points_issued_and_its_csv_has_the_shop(new_cont
     statement.get_by_label("Mois du relevé").fill(month)
     statement.get_by_role("button", name="Afficher le relevé").click()
     table = statement.get_by_role("table")
-    expect(statement.get_by_role("heading", name=f"Relevé de {month_label(month)}, en points")).to_be_visible()
+    expect(
+        statement.get_by_role("heading", name=f"Relevé de {month_label(month)}, en points")
+    ).to_be_visible()
     expect(statement.get_by_role("region", name=f"Relevé de {month_label(month)}, en points")).to_be_visible()
     row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=counter.shop_name))
     expect(row.get_by_role("cell")).to_have_text(["23", "0", "0", "0", "0", "23"])
@@ -230,7 +239,8 @@ def test_the_statement_lists_the_points_issued_and_its_csv_has_the_shop(new_cont
         """() => {
           const frame = document.querySelector('.table-scroll');
           const cut = [...frame.querySelectorAll('th, td'), document.querySelector('.statement-heading')]
-            .filter((cell) => cell.scrollWidth > cell.clientWidth + 1 || cell.scrollHeight > cell.clientHeight + 1)
+            .filter((cell) => cell.scrollWidth > cell.clientWidth + 1
+              || cell.scrollHeight > cell.clientHeight + 1)
             .map((cell) => cell.textContent);
           return {
             pageWidth: document.documentElement.scrollWidth,
@@ -273,7 +283,8 @@ def test_six_earns_in_a_day_at_one_shop_are_listed_as_unusual(new_context, serve
     expect(card).to_contain_text("6 gains le même jour pour un même client dans ce commerce.")
     expect(card.locator(".member-ref")).to_have_text(re.compile(r"^M-[0-9A-F]{8}$"))
     today = datetime.now(PARIS)
-    day = f"{WEEKDAYS[today.weekday()].capitalize()} {'1er' if today.day == 1 else today.day}\u00a0{SHORT_MONTHS[today.month - 1]}"
+    day_number = "1er" if today.day == 1 else str(today.day)
+    day = f"{WEEKDAYS[today.weekday()].capitalize()} {day_number}\u00a0{SHORT_MONTHS[today.month - 1]}"
     expect(card.locator("dd").first).to_have_text(day)
     expect(card).to_contain_text("6 points")
     assert_accessible(page, "unusual activity")
