@@ -92,7 +92,7 @@ export function rewardsManager({ api, shop }) {
         'article',
         { 'class': `card merchant-reward${reward.active ? '' : ' is-withdrawn'}`, 'aria-labelledby': titleId },
         h('h3', { id: titleId, class: 'result-name' }, reward.title),
-        h('div', { class: 'status-row' }, statusBadge(reward)),
+        h('p', { class: 'reward-status' }, statusBadge(reward)),
         h(
           'p',
           { class: 'merchant-reward-figures' },

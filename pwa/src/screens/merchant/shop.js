@@ -200,7 +200,6 @@ export function merchantShopScreen({ api, auth }) {
                     ['#hours-title', 'Horaires'],
                     ['#catalogue-title', 'Catalogue'],
                     ['#import-title', 'Import CSV'],
-                    ['#rewards-title', 'Récompenses'],
                   ].map(([href, label]) => h('li', {}, h('a', { href }, label))),
                 ),
               ),
