@@ -131,8 +131,9 @@ def test_the_admin_sets_a_shops_rate_and_cap_and_finds_them_after_a_reload(new_c
     assert problems == []
 
 
-def test_the_admin_sees_the_ledger_healthy_and_checks_again(new_context, server: str) -> None:
-    context: BrowserContext = new_context(base_url=server)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_admin_sees_the_ledger_healthy_and_checks_again(new_context, server: str, scheme: str) -> None:
+    context: BrowserContext = new_context(base_url=server, color_scheme=scheme)
     page = context.new_page()
     problems = watch_for_csp_violations(page)
     sign_in_as(page, DEMO_ADMIN)
@@ -149,12 +150,12 @@ def test_the_admin_sees_the_ledger_healthy_and_checks_again(new_context, server:
     for figure in ("Comptes", "Transactions", "Écritures", "Points en circulation"):
         expect(audit.locator("dt", has_text=figure).first).to_be_visible()
     expect(audit).to_contain_text(re.compile(CHECKED_AT))
-    assert_accessible(page, "the programme page")
+    assert_accessible(page, f"the programme page ({scheme})")
 
     with page.expect_response(lambda r: r.url.endswith("/api/v1/admin/loyalty/audit")):
         audit.get_by_role("button", name="Vérifier à nouveau").click()
     expect(audit.get_by_role("status")).to_contain_text(re.compile(rf"^Registre sain — {CHECKED_AT}\.$"))
-    page.locator("#audit-title").screenshot(path="test-results/loyalty-admin-audit-title.png")
+    audit.screenshot(path=f"test-results/loyalty-admin-audit-{scheme}.png")
     assert problems == []
 
 

@@ -170,6 +170,7 @@ def test_the_shop_pages_rewards_stay_offline(new_context, server: str) -> None:
     accepted = page.get_by_role("region", name=ACCEPTED)
     expect(accepted).to_contain_text("Une tartelette offerte")
     expect(accepted.locator(".reward-stock")).to_have_text("plus que 2")
+    assert_accessible(page, "the shop page offline")
     context.set_offline(False)
 
 
