@@ -4,7 +4,7 @@
 import { clear, createStore, delMany, get, set, update } from 'idb-keyval';
 
 // How many answers of each kind stay; the oldest go first.
-export const KEPT_LIMITS = { search: 20, shop: 50, items: 50, reference: 5 };
+export const KEPT_LIMITS = { search: 20, shop: 50, items: 50, loyalty: 50, reference: 5 };
 // A search typed letter by letter (« p », « pa », « pai »…) keeps only its last word.
 const TYPING_MS = 2 * 60_000;
 
@@ -82,6 +82,16 @@ export function keptPolicy(path, { token = null } = {}) {
       // One list per shop whatever its length or order: offline, any of them beats an error.
       key: `items:${segments[1]}`,
       accept: (data) => Array.isArray(data?.results),
+      meta: {},
+      shape: (data) => data,
+    };
+  }
+  if (segments[0] === 'shops' && segments[2] === 'loyalty' && segments.length === 3 && !token) {
+    // Whether the shop takes points and its rewards (public): the shop page shows them offline too.
+    return {
+      kind: 'loyalty',
+      key: `loyalty:${segments[1]}`,
+      accept: (data) => typeof data?.participating === 'boolean',
       meta: {},
       shape: (data) => data,
     };

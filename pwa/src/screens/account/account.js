@@ -4,8 +4,10 @@ import { formatLongDate } from '../../format.js';
 import { icon } from '../../icons.js';
 import { roleLabels } from '../../roles.js';
 import { retryButton } from '../../ui/common.js';
+import { downloadWithToken } from '../../ui/download.js';
 import { showPasswordToggle, submitForm, textField } from '../../ui/forms.js';
 import { pageFrame } from '../../ui/page.js';
+import { statusLine } from '../../ui/signed-in.js';
 
 const TABS = [
   { id: 'signin', label: 'Se connecter' },
@@ -195,6 +197,46 @@ function spacesView(user) {
   );
 }
 
+/** The person's loyalty data as a file (RGPD, right to data portability). */
+function loyaltyDataView(auth) {
+  const said = statusLine();
+  const failed = h('p', { class: 'form-error', role: 'alert' });
+  const download = h(
+    'button',
+    { type: 'button', class: 'button button-secondary' },
+    icon('download'),
+    h('span', {}, 'Télécharger mes données de fidélité'),
+  );
+  download.addEventListener('click', async () => {
+    if (download.getAttribute('aria-disabled') === 'true') return;
+    download.setAttribute('aria-disabled', 'true');
+    failed.textContent = '';
+    try {
+      const name = await downloadWithToken(auth, '/loyalty/me/export', {
+        fallbackName: 'points-coeur-de-ville.json',
+      });
+      said.say(`Vos données sont téléchargées : ${name}.`);
+    } catch (error) {
+      failed.textContent = error.message ?? String(error);
+    } finally {
+      download.removeAttribute('aria-disabled');
+    }
+  });
+  return h(
+    'section',
+    { 'class': 'card', 'aria-labelledby': 'loyalty-data-title' },
+    h('h2', { id: 'loyalty-data-title' }, 'Vos données de fidélité'),
+    h(
+      'p',
+      {},
+      'Un fichier JSON avec votre solde de points Cœur de Ville, les points qui vont expirer et chacun de vos mouvements de points : quand, dans quel commerce et pourquoi.',
+    ),
+    download,
+    said.element,
+    failed,
+  );
+}
+
 function unavailableView(auth, state) {
   return h(
     'section',
@@ -240,7 +282,7 @@ export function accountScreen({ auth, announce }) {
         if (state.status === 'signed-in') {
           // Whoever signs out next will want to sign in, not register.
           view.tab = 'signin';
-          content = [signedInView(auth, state.user), spacesView(state.user)];
+          content = [signedInView(auth, state.user), spacesView(state.user), loyaltyDataView(auth)];
         }
         else if (state.status === 'signed-out') content = signedOutView(auth, state, view);
         else if (state.status === 'unavailable') content = unavailableView(auth, state);

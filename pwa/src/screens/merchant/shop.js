@@ -10,6 +10,7 @@ import { positionPicker } from '../../ui/position-picker.js';
 import { statusLine, whenSignedIn } from '../../ui/signed-in.js';
 import { catalogue } from './catalogue.js';
 import { categoryField } from './category-field.js';
+import { rewardsManager } from './rewards.js';
 
 const STATUS_NOTES = {
   pending:
@@ -168,7 +169,8 @@ export function merchantShopScreen({ api, auth }) {
             const hours = hoursForm({ api, shop, onSaved });
             const items = catalogue({ api, shop });
             const importer = csvImport({ api, shopId: shop.id, onImported: () => items.reload() });
-            cleanups.push(details.destroy, hours.destroy, items.destroy, importer.destroy);
+            const rewards = rewardsManager({ api, shop });
+            cleanups.push(details.destroy, hours.destroy, items.destroy, importer.destroy, rewards.destroy);
             setChildren(
               body,
               justCreated
@@ -224,6 +226,12 @@ export function merchantShopScreen({ api, auth }) {
                 { 'class': 'card', 'aria-labelledby': 'import-title' },
                 h('h2', { id: 'import-title', tabindex: '-1' }, 'Importer un catalogue'),
                 importer.element,
+              ),
+              h(
+                'section',
+                { 'class': 'card', 'aria-labelledby': 'rewards-title' },
+                h('h2', { id: 'rewards-title', tabindex: '-1' }, 'Récompenses'),
+                rewards.element,
               ),
             );
           }

@@ -11,6 +11,7 @@ import { pageFrame } from '../../ui/page.js';
 import { openedFrom } from '../../router.js';
 import { matchFromQuery } from '../search/state.js';
 import { claimSection } from './claim.js';
+import { askShopLoyalty, shopLoyaltySection } from './shop-loyalty.js';
 
 const ITEMS_PAGE = 12;
 // The shop's own position, within a few metres: enough for the search to answer for this shop alone.
@@ -109,17 +110,22 @@ export function shopScreen({ api, auth }) {
       });
       const cleanups = [];
       let unmounted = false;
+      // Points Cœur de Ville, asked beside the shop and shown with it (no shift when it arrives).
+      let loyalty = null;
 
       async function load() {
         body.setAttribute('aria-busy', 'true');
         setChildren(body, skeletonList(2, 'Chargement du commerce…'));
+        const askedLoyalty = askShopLoyalty(api, params.id);
         try {
           const shop = await api.send(`/shops/${encodeURIComponent(params.id)}`, {
             token: auth.state.status === 'signed-in' ? await auth.getAccessToken().catch(() => null) : null,
           });
+          loyalty = await askedLoyalty;
           if (unmounted) return;
           render(shop);
         } catch (error) {
+          loyalty = await askedLoyalty;
           if (unmounted) return;
           body.removeAttribute('aria-busy');
           // A malformed address (422) is as absent as an unknown one: trying again cannot help.
@@ -190,6 +196,7 @@ export function shopScreen({ api, auth }) {
             sourceNote(shop.source),
           ),
           h('div', { class: 'action-row' }, actions),
+          shopLoyaltySection(loyalty),
           shop.description
             ? h(
                 'section',
