@@ -274,18 +274,19 @@ CostPoints = Annotated[int, Constraints(strict=True, ge=1, le=100_000)]
 Stock = Annotated[int, Constraints(strict=True, ge=0, le=100_000)]
 
 
+def _title_not_blank(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise ValueError("Donnez un titre à la récompense, par exemple « Un café offert ».")
+    return value.strip() if value is not None else None
+
+
 class RewardCreate(_StrictInput):
     title: RewardTitle
     cost_points: CostPoints
     stock: Stock | None = None
     description: RewardDescription | None = None
 
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("Donnez un titre à la récompense, par exemple « Un café offert ».")
-        return value.strip()
+    _title = field_validator("title")(_title_not_blank)
 
 
 class RewardUpdate(_StrictInput):
@@ -294,6 +295,8 @@ class RewardUpdate(_StrictInput):
     stock: Stock | None = None
     description: RewardDescription | None = None
     active: StrictFlag | None = None
+
+    _title = field_validator("title")(_title_not_blank)
 
 
 class RewardPublic(SQLModel):

@@ -153,3 +153,14 @@ def test_out_of_stock_reward(client: TestClient, session: Session) -> None:
     assert second.status_code == 409  # type: ignore[attr-defined]
     assert second.json()["type"].endswith("/reward-unavailable")  # type: ignore[attr-defined]
     assert counter.balance(ines) == 90
+
+
+def test_a_reward_keeps_a_title(client: TestClient, session: Session) -> None:
+    counter = open_counter(client, session)
+    reward = counter.reward()
+    blank = client.patch(f"{API}/rewards/{reward}", json={"title": "   "}, headers=counter.merchant_headers)
+    assert blank.status_code == 422 and blank.json()["errors"][0]["field"].endswith("title")
+    renamed = client.patch(
+        f"{API}/rewards/{reward}", json={"title": " Un thé "}, headers=counter.merchant_headers
+    )
+    assert renamed.status_code == 200 and renamed.json()["title"] == "Un thé"
