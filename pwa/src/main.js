@@ -3,12 +3,14 @@ import { del, get, set } from 'idb-keyval';
 import { createApiClient } from './api.js';
 import { createAuth, SESSION_EXPIRED_MESSAGE } from './auth.js';
 import { icon } from './icons.js';
+import { setupLoyaltyQueue } from './loyalty-queue.js';
 import { forgetOnSignOut } from './offline-store.js';
 import { createRouter } from './router.js';
 import { accountScreen } from './screens/account/account.js';
 import { adminScreen } from './screens/admin/admin.js';
-import loyalty from './screens/loyalty/loyalty.js';
+import { loyaltyScreen } from './screens/loyalty/loyalty.js';
 import { merchantClaimScreen } from './screens/merchant/claim.js';
+import { merchantCounterScreen } from './screens/merchant/counter.js';
 import { merchantHomeScreen } from './screens/merchant/home.js';
 import { merchantNewScreen } from './screens/merchant/new.js';
 import { merchantShopScreen } from './screens/merchant/shop.js';
@@ -44,6 +46,8 @@ const auth = createAuth({
   channel: 'BroadcastChannel' in window ? new BroadcastChannel('valence-auth') : null,
 });
 api.setTokenProvider(auth);
+// The counter's actions made offline, sent when the network is back.
+const { queue: loyaltyQueue } = setupLoyaltyQueue({ api, auth });
 
 const navLinks = [...document.querySelectorAll('.tab-bar a')];
 for (const link of navLinks) {
@@ -60,7 +64,7 @@ const router = createRouter({
   screens: [
     searchScreen({ api }),
     offers,
-    loyalty,
+    loyaltyScreen({ api, auth }),
     map,
     accountScreen({ auth, announce }),
     shopScreen({ api, auth }),
@@ -68,6 +72,7 @@ const router = createRouter({
     // Fixed paths before the /commerce/<id> pattern.
     merchantNewScreen({ api, auth }),
     merchantClaimScreen({ api, auth }),
+    merchantCounterScreen({ api, auth, queue: loyaltyQueue }),
     merchantShopScreen({ api, auth }),
     adminScreen({ api, auth }),
   ],
@@ -78,7 +83,7 @@ const router = createRouter({
 setupOfflineBanner(document.getElementById('offline-banner'), { api });
 setupTabBar(document.querySelector('.tab-bar'));
 setupSessionDialog(auth);
-forgetOnSignOut(auth);
+forgetOnSignOut(auth, undefined, [loyaltyQueue]);
 
 let previousStatus = auth.state.status;
 auth.subscribe((state) => {

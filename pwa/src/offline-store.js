@@ -1,10 +1,10 @@
 // Answers kept for offline use (issue 11): the last searches, the shops seen and their first items, and the
-// reference lists, in IndexedDB. Only public answers are kept, never the shopper's position, and all of it
-// goes at sign-out. api.js saves and reads through here; ui/kept-answers.js shows what was kept.
+// reference lists, in IndexedDB. Only public answers are kept (and the shopper's own points), never the shopper's
+// position, and all of it goes at sign-out. api.js saves and reads through here; ui/kept-answers.js shows what was kept.
 import { clear, createStore, delMany, get, set, update } from 'idb-keyval';
 
 // How many answers of each kind stay; the oldest go first.
-export const KEPT_LIMITS = { search: 20, shop: 50, items: 50, loyalty: 50, reference: 5 };
+export const KEPT_LIMITS = { search: 20, shop: 50, items: 50, loyalty: 50, points: 2, reference: 5 };
 // A search typed letter by letter (« p », « pa », « pai »…) keeps only its last word.
 const TYPING_MS = 2 * 60_000;
 
@@ -59,11 +59,25 @@ function searchPolicy(params) {
 
 /**
  * What to keep of a GET to `path` (an API path with its query), or null: searches and a shop's items asked
- * without a token, a shop's public page, the reference lists. Merchant, admin and personal answers never.
+ * without a token, a shop's public page, the reference lists. Merchant, admin and personal answers never, but
+ * the shopper's own points (balance and first page of history), which go at sign-out with the rest.
  */
 export function keptPolicy(path, { token = null } = {}) {
   const url = new URL(path, 'https://kept.invalid');
   const segments = url.pathname.split('/').filter(Boolean);
+  if (token && url.pathname === '/loyalty/me') {
+    const accept = (data) => Number.isInteger(data?.balance);
+    return { kind: 'points', key: 'points:balance', accept, meta: {}, shape: (data) => data };
+  }
+  if (token && url.pathname === '/loyalty/me/history' && !url.searchParams.has('cursor')) {
+    return {
+      kind: 'points',
+      key: 'points:history',
+      accept: (data) => Array.isArray(data?.results),
+      meta: {},
+      shape: (data) => ({ results: data.results, next_cursor: null }),
+    };
+  }
   if (url.pathname === '/search') return token ? null : searchPolicy(url.searchParams);
   if (segments[0] === 'shops' && segments.length === 2) {
     return {
@@ -179,12 +193,17 @@ export function createKeptAnswers({ backend = idbBackend(), now = () => Date.now
 /** The one store the app uses. */
 export const keptAnswers = createKeptAnswers();
 
-/** What was kept goes when the person signs out (by choice, by expiry, or in another tab). */
-export function forgetOnSignOut(auth, kept = keptAnswers) {
+/**
+ * What was kept goes when the person signs out (by choice, by expiry, or in another tab), and so do the
+ * `others` stores (each with a `clear()`, e.g. the counter's queue of actions waiting for the network).
+ */
+export function forgetOnSignOut(auth, kept = keptAnswers, others = []) {
   let previous = auth.state.status;
   return auth.subscribe((state) => {
     const hadSession = previous === 'signed-in' || previous === 'unavailable';
-    if (hadSession && state.status === 'signed-out') kept.clear().catch(() => {});
+    if (hadSession && state.status === 'signed-out') {
+      for (const store of [kept, ...others]) store.clear().catch(() => {});
+    }
     previous = state.status;
   });
 }

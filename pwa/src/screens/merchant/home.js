@@ -6,6 +6,7 @@ import { loadCategories } from '../../reference-data.js';
 import { emptyState, errorBlock, shopStatusBadge, skeletonList } from '../../ui/common.js';
 import { pageFrame } from '../../ui/page.js';
 import { whenSignedIn } from '../../ui/signed-in.js';
+import { counterPath } from './counter.js';
 
 const dated = (iso) => formatLongDate(new Date(iso));
 
@@ -211,6 +212,13 @@ export function merchantHomeScreen({ api, auth }) {
                       ),
                       h('p', { class: 'result-address' }, shop.address),
                       shopDecision(shop),
+                      shop.status === 'active'
+                        ? h(
+                            'p',
+                            { class: 'counter-link' },
+                            h('a', { href: counterPath(shop.id) }, 'Caisse fidélité', h('span', { class: 'visually-hidden' }, ` : ${shop.name}`)),
+                          )
+                        : null,
                     ),
                   ),
                 ),

@@ -10,6 +10,7 @@ import { positionPicker } from '../../ui/position-picker.js';
 import { statusLine, whenSignedIn } from '../../ui/signed-in.js';
 import { catalogue } from './catalogue.js';
 import { categoryField } from './category-field.js';
+import { counterPath } from './counter.js';
 import { rewardsManager } from './rewards.js';
 
 const STATUS_NOTES = {
@@ -187,6 +188,13 @@ export function merchantShopScreen({ api, auth }) {
                     'p',
                     {},
                     h('a', { href: `/boutique/${encodeURIComponent(shop.id)}` }, 'Voir la fiche publique'),
+                  )
+                : null,
+              shop.status === 'active'
+                ? h(
+                    'p',
+                    {},
+                    h('a', { class: 'button button-primary', href: counterPath(shop.id) }, 'Ouvrir la caisse fidélité'),
                   )
                 : null,
               h(
