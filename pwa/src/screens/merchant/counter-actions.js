@@ -95,7 +95,7 @@ export function earnSection({ api, queue, shop, user, settings, onDone, track })
     action: async (values) => {
       const cents = readAmount(values.amount_cents);
       result.replaceChildren();
-      const scanner = scanMemberCode('Code du client');
+      const scanner = scanMemberCode('Scanner le code du client');
       track(scanner.close);
       const code = await scanner.result;
       if (!code) return;
@@ -134,9 +134,12 @@ function rewardLabel(reward) {
   return `${reward.title} — ${formatPoints(reward.cost_points)}${stock}`;
 }
 
-/** « Utiliser une récompense »: one of the shop's rewards, then the member code. */
-export function redeemSection({ api, queue, shop, user, rewards, onDone, track }) {
-  const available = rewards.filter((reward) => reward.active && reward.stock !== 0);
+/**
+ * « Utiliser une récompense »: one of the shop's rewards, then the member code. `setRewards(rewards)` updates
+ * the choice in place, so that what the counter just said and where the focus is stay put.
+ */
+export function redeemSection({ api, queue, shop, user, onDone, track }) {
+  let available = [];
   const body = h('div', {});
   const element = h(
     'section',
@@ -144,24 +147,17 @@ export function redeemSection({ api, queue, shop, user, rewards, onDone, track }
     h('h2', { id: 'redeem-title', tabindex: '-1' }, 'Utiliser une récompense'),
     body,
   );
-  if (!available.length) {
-    setChildren(
-      body,
-      emptyState({
-        title: 'Aucune récompense à remettre',
-        text: 'Publiez une récompense dans « Récompenses du commerce » : vos clients pourront l’obtenir avec leurs points.',
-        level: 3,
-      }),
-    );
-    return element;
-  }
+  const empty = emptyState({
+    title: 'Aucune récompense à remettre',
+    text: 'Publiez une récompense dans « Récompenses du commerce » : vos clients pourront l’obtenir avec leurs points.',
+    level: 3,
+  });
   const result = h('div', { 'class': 'counter-result', 'role': 'status' });
   const choice = selectField({
     id: 'redeem-reward',
     name: 'reward_id',
     label: 'Récompense',
-    options: available.map((reward) => [reward.id, rewardLabel(reward)]),
-    value: available[0].id,
+    options: [],
     required: true,
   });
   const { form } = submitForm({
@@ -171,8 +167,9 @@ export function redeemSection({ api, queue, shop, user, rewards, onDone, track }
     busyLabel: 'Lecture du code…',
     action: async (values) => {
       const reward = available.find((candidate) => candidate.id === values.reward_id);
+      if (!reward) return;
       result.replaceChildren();
-      const scanner = scanMemberCode('Code du client');
+      const scanner = scanMemberCode('Scanner le code du client');
       track(scanner.close);
       const code = await scanner.result;
       if (!code) return;
@@ -190,13 +187,26 @@ export function redeemSection({ api, queue, shop, user, rewards, onDone, track }
       onDone({ rewardsChanged: true });
     },
   });
-  setChildren(
-    body,
+  const filled = [
     h('p', { class: 'hint' }, 'Choisissez la récompense, puis scannez le code du client : ses points sont débités.'),
     form,
-    result,
-  );
-  return element;
+  ];
+
+  function setRewards(rewards) {
+    available = rewards.filter((reward) => reward.active && reward.stock !== 0);
+    const select = choice.input;
+    const kept = select.value;
+    setChildren(
+      select,
+      available.map((reward) => h('option', { value: reward.id }, rewardLabel(reward))),
+    );
+    if (available.some((reward) => reward.id === kept)) select.value = kept;
+    const showing = body.firstChild;
+    if (!available.length && showing !== empty) setChildren(body, empty, result);
+    else if (available.length && showing !== filled[0]) setChildren(body, ...filled, result);
+  }
+
+  return { element, setRewards };
 }
 
 /** « Code de caisse »: a one-time code for this purchase, for the shopper to scan (10 minutes). */

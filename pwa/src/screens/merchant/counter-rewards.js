@@ -10,7 +10,7 @@ function wholeNumber(text, { optional = false } = {}) {
   return /^\d+$/.test(cleaned) ? Number(cleaned) : Number.NaN;
 }
 
-export function rewardsSection({ api, shop, rewards, onChanged }) {
+export function rewardsSection({ api, shop, onChanged }) {
   const said = statusLine();
   const list = h('ul', { 'class': 'counter-rewards', 'aria-label': 'Récompenses publiées' });
 
@@ -24,33 +24,42 @@ export function rewardsSection({ api, shop, rewards, onChanged }) {
     }
   }
 
-  setChildren(
-    list,
-    rewards.map((reward) =>
-      h(
-        'li',
-        { class: `counter-reward${reward.active ? '' : ' is-withdrawn'}` },
+  const listSlot = h('div', {});
+
+  function setRewards(rewards) {
+    if (!rewards.length) {
+      setChildren(listSlot, h('p', { class: 'hint' }, 'Aucune récompense publiée pour l’instant.'));
+      return;
+    }
+    setChildren(listSlot, list);
+    setChildren(
+      list,
+      rewards.map((reward) =>
         h(
-          'p',
-          {},
-          h('strong', {}, reward.title),
-          ` · ${formatPoints(reward.cost_points)}`,
-          reward.stock === null || reward.stock === undefined ? '' : ` · stock ${reward.stock}`,
-          reward.active ? '' : ' · retirée',
-        ),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'button button-secondary button-compact',
-            onclick: () => setActive(reward, !reward.active),
-          },
-          reward.active ? 'Retirer' : 'Proposer de nouveau',
-          h('span', { class: 'visually-hidden' }, ` « ${reward.title} »`),
+          'li',
+          { class: `counter-reward${reward.active ? '' : ' is-withdrawn'}` },
+          h(
+            'p',
+            {},
+            h('strong', {}, reward.title),
+            ` · ${formatPoints(reward.cost_points)}`,
+            reward.stock === null || reward.stock === undefined ? '' : ` · stock ${reward.stock}`,
+            reward.active ? '' : ' · retirée',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-secondary button-compact',
+              onclick: () => setActive(reward, !reward.active),
+            },
+            reward.active ? 'Retirer' : 'Proposer de nouveau',
+            h('span', { class: 'visually-hidden' }, ` « ${reward.title} »`),
+          ),
         ),
       ),
-    ),
-  );
+    );
+  }
 
   const title = textField({ id: 'reward-title', name: 'title', label: 'Récompense', maxlength: '120', hint: 'Par exemple « Un café offert »' });
   const cost = textField({ id: 'reward-cost', name: 'cost_points', label: 'Coût en points', inputmode: 'numeric', maxlength: '6' });
@@ -85,17 +94,19 @@ export function rewardsSection({ api, shop, rewards, onChanged }) {
       }
       if (body.stock === null) delete body.stock;
       const created = await api.authed(`/shops/${encodeURIComponent(shop.id)}/rewards`, { method: 'POST', body });
+      for (const field of [title, cost, stock]) field.input.value = '';
       said.say(`« ${created.title} » est publiée.`);
       onChanged();
     },
   });
 
-  return h(
+  const element = h(
     'section',
     { 'class': 'card', 'aria-labelledby': 'shop-rewards-title' },
     h('h2', { id: 'shop-rewards-title', tabindex: '-1' }, 'Récompenses du commerce'),
-    rewards.length ? list : h('p', { class: 'hint' }, 'Aucune récompense publiée pour l’instant.'),
+    listSlot,
     h('h3', { id: 'new-reward-title' }, 'Publier une récompense'),
     form,
   );
+  return { element, setRewards };
 }

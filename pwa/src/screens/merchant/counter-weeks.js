@@ -119,7 +119,13 @@ export function weeksSection({ api, shop }) {
             h('li', {}, h('span', { class: 'swatch swatch-redeemed' }), 'Utilisés'),
           ),
         ),
-        h('details', { class: 'weeks-details' }, h('summary', {}, 'Voir le tableau des chiffres'), table(weeks)),
+        h(
+          'details',
+          { class: 'weeks-details' },
+          h('summary', {}, 'Voir le tableau des chiffres'),
+          // Scrolled sideways when the text is large; focusable so that the keyboard can scroll it too.
+          h('div', { 'class': 'table-scroll', 'tabindex': '0', 'role': 'group', 'aria-label': 'Tableau des chiffres' }, table(weeks)),
+        ),
       );
     } catch (error) {
       area.removeAttribute('aria-busy');

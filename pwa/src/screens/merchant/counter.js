@@ -40,16 +40,19 @@ export function merchantCounterScreen({ api, auth, queue }) {
           let weeks = null;
           const rewardsSlot = h('div', {});
           const manageSlot = h('div', {});
+          let redeem = null;
+          let manage = null;
 
           async function loadRewards() {
             const page = await api.authed(`${shopPath}/rewards`);
             if (unmounted) return;
             const rewards = page.results;
-            setChildren(
-              rewardsSlot,
-              redeemSection({ api, queue, shop, user, rewards, onDone: afterAction, track }),
-            );
-            setChildren(manageSlot, rewardsSection({ api, shop, rewards, onChanged: () => loadRewards().catch(() => {}) }));
+            redeem?.setRewards(rewards);
+            if (!manage) {
+              manage = rewardsSection({ api, shop, onChanged: () => loadRewards().catch(() => {}) });
+              setChildren(manageSlot, manage.element);
+            }
+            manage.setRewards(rewards);
           }
 
           function afterAction({ rewardsChanged = false } = {}) {
@@ -87,6 +90,8 @@ export function merchantCounterScreen({ api, auth, queue }) {
               );
               return;
             }
+            redeem = redeemSection({ api, queue, shop, user, onDone: afterAction, track });
+            setChildren(rewardsSlot, redeem.element);
             day = daySection({ api, queue, shop, user, onReversed: () => weeks?.load() });
             weeks = weeksSection({ api, shop });
             const pending = queueSection({ queue, shop, user, onSent: () => afterAction({ rewardsChanged: true }) });
