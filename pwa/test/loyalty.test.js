@@ -214,8 +214,8 @@ describe('the offline queue', () => {
 describe('the shopper’s points offline', () => {
   it('are kept for the signed-in shopper only, first page of history only', () => {
     expect(keptPolicy('/loyalty/me')).toBeNull();
-    expect(keptPolicy('/loyalty/me', { token: 't' }).key).toBe('loyalty:balance');
-    expect(keptPolicy('/loyalty/me/history?limit=20', { token: 't' }).key).toBe('loyalty:history');
+    expect(keptPolicy('/loyalty/me', { token: 't' }).key).toBe('points:balance');
+    expect(keptPolicy('/loyalty/me/history?limit=20', { token: 't' }).key).toBe('points:history');
     expect(keptPolicy('/loyalty/me/history?limit=20&cursor=x', { token: 't' })).toBeNull();
     expect(keptPolicy('/loyalty/me/history', { token: 't' }).shape({ results: [1], next_cursor: 'c' })).toEqual({
       results: [1],

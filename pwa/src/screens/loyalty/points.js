@@ -1,11 +1,9 @@
 // Points as people read them: « 1 234 points », « +23 points », « −50 points » (a true minus sign).
-const NUMBER = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+import { formatPoints } from '../../ui/points-text.js';
 
-/** « 0 point », « 1 point », « 1 234 points » (French keeps the singular below two). */
-export function formatPoints(points) {
-  const unit = Math.abs(points) >= 2 ? 'points' : 'point';
-  return `${formatNumber(points)}\u00a0${unit}`;
-}
+export { formatPoints };
+
+const NUMBER = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 
 /** « 1 234 », « −5 »: the figure alone, for the big balance. */
 export function formatNumber(points) {
@@ -15,6 +13,7 @@ export function formatNumber(points) {
 /** « +23 points », « −50 points », « 0 point ». */
 export function signedPoints(points) {
   if (points > 0) return `+${formatPoints(points)}`;
+  if (points < 0) return `\u2212${formatPoints(-points)}`;
   return formatPoints(points);
 }
 

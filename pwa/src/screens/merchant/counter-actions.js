@@ -147,9 +147,12 @@ export function redeemSection({ api, queue, shop, user, onDone, track }) {
     h('h2', { id: 'redeem-title', tabindex: '-1' }, 'Utiliser une récompense'),
     body,
   );
+  // The shop's page holds its rewards (« Récompenses »).
+  const manage = `/commerce/${encodeURIComponent(shop.id)}`;
   const empty = emptyState({
     title: 'Aucune récompense à remettre',
-    text: 'Publiez une récompense dans « Récompenses du commerce » : vos clients pourront l’obtenir avec leurs points.',
+    text: 'Publiez une récompense depuis la page de gestion du commerce : vos clients pourront l’obtenir avec leurs points.',
+    actions: [h('a', { class: 'button button-secondary', href: manage }, 'Gérer les récompenses')],
     level: 3,
   });
   const result = h('div', { 'class': 'counter-result', 'role': 'status' });
@@ -190,6 +193,7 @@ export function redeemSection({ api, queue, shop, user, onDone, track }) {
   const filled = [
     h('p', { class: 'hint' }, 'Choisissez la récompense, puis scannez le code du client : ses points sont débités.'),
     form,
+    h('p', { class: 'counter-manage' }, h('a', { href: manage }, 'Gérer les récompenses du commerce')),
   ];
 
   function setRewards(rewards) {

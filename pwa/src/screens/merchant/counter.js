@@ -7,7 +7,6 @@ import { whenSignedIn } from '../../ui/signed-in.js';
 import { claimCodeSection, earnSection, redeemSection } from './counter-actions.js';
 import { daySection } from './counter-day.js';
 import { queueSection } from './counter-queue.js';
-import { rewardsSection } from './counter-rewards.js';
 import { weeksSection } from './counter-weeks.js';
 import './counter.css';
 
@@ -39,20 +38,13 @@ export function merchantCounterScreen({ api, auth, queue }) {
           let day = null;
           let weeks = null;
           const rewardsSlot = h('div', {});
-          const manageSlot = h('div', {});
           let redeem = null;
-          let manage = null;
 
           async function loadRewards() {
             const page = await api.authed(`${shopPath}/rewards`);
             if (unmounted) return;
             const rewards = page.results;
             redeem?.setRewards(rewards);
-            if (!manage) {
-              manage = rewardsSection({ api, shop, onChanged: () => loadRewards().catch(() => {}) });
-              setChildren(manageSlot, manage.element);
-            }
-            manage.setRewards(rewards);
           }
 
           function afterAction({ rewardsChanged = false } = {}) {
@@ -119,7 +111,6 @@ export function merchantCounterScreen({ api, auth, queue }) {
               claimCodeSection({ api, shop, settings, track }),
               day.element,
               weeks.element,
-              manageSlot,
             );
             loadRewards().catch((error) => setChildren(rewardsSlot, errorBlock(error, () => loadRewards())));
             day.load();
