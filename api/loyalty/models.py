@@ -235,6 +235,8 @@ class TransactionPublic(SQLModel):
     # Until when the merchant who made it can reverse it (none for a reversal or an expiry).
     reversible_until: datetime | None
     reversed: bool = False
+    # Whether the caller made it: only the merchant who made a transaction may reverse it.
+    made_by_you: bool = True
 
 
 class ClaimResult(TransactionPublic):

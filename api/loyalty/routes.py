@@ -204,6 +204,7 @@ async def reverse(
 def shop_transactions(
     shop: ManagedShop,
     session: ReadSessionDep,
+    principal: CurrentPrincipal,
     day: Annotated[
         str | None,
         Query(
@@ -220,7 +221,7 @@ def shop_transactions(
     except ValueError:
         raise invalid("day", "Cette date n'existe pas : indiquez un jour sous la forme AAAA-MM-JJ.") from None
     results, next_cursor = service.shop_transactions(
-        session=session, shop=shop, day=chosen, cursor=cursor, limit=limit
+        session=session, shop=shop, viewer_id=principal.user_id, day=chosen, cursor=cursor, limit=limit
     )
     return Page(results=results, next_cursor=next_cursor)
 

@@ -255,7 +255,11 @@ def _shop_refs(session: Session, shop_ids: set[uuid.UUID]) -> dict[uuid.UUID, Sh
 
 
 def present(
-    transaction: LoyaltyTransaction, shops: dict[uuid.UUID, ShopRef], *, reversed_: bool = False
+    transaction: LoyaltyTransaction,
+    shops: dict[uuid.UUID, ShopRef],
+    *,
+    reversed_: bool = False,
+    viewer_id: uuid.UUID | None = None,
 ) -> TransactionPublic:
     return TransactionPublic(
         transaction_id=transaction.id,
@@ -272,6 +276,7 @@ def present(
         else None,
         reversible_until=ledger.reversible_until(transaction),
         reversed=reversed_,
+        made_by_you=viewer_id is None or transaction.actor_id == viewer_id,
     )
 
 
@@ -533,7 +538,7 @@ def history(
 
 
 def shop_transactions(
-    *, session: Session, shop: Shop, day: date, cursor: str | None, limit: int
+    *, session: Session, shop: Shop, viewer_id: uuid.UUID, day: date, cursor: str | None, limit: int
 ) -> tuple[list[TransactionPublic], str | None]:
     """A shop's movements of one day (Paris), newest first, each saying whether it was reversed."""
     start = datetime.combine(day, time(), tzinfo=PARIS)
@@ -557,7 +562,9 @@ def shop_transactions(
         else set()
     )
     shops = {shop.id: ShopRef(id=shop.id, name=shop.name)}
-    return [present(row, shops, reversed_=row.id in reversed_ids) for row in rows], next_cursor
+    return [
+        present(row, shops, reversed_=row.id in reversed_ids, viewer_id=viewer_id) for row in rows
+    ], next_cursor
 
 
 # --- rewards -------------------------------------------------------------------------------------

@@ -108,6 +108,7 @@ describe('today’s operations', () => {
     expect(canReverse(base, now)).toBe(true);
     expect(canReverse({ ...base, kind: 'redeem' }, now)).toBe(true);
     expect(canReverse({ ...base, reversed: true }, now)).toBe(false);
+    expect(canReverse({ ...base, made_by_you: false }, now)).toBe(false);
     expect(canReverse({ ...base, kind: 'reverse' }, now)).toBe(false);
     expect(canReverse({ ...base, reversible_until: '2026-12-01T10:00:00Z' }, now)).toBe(false);
     expect(canReverse({ ...base, reversible_until: null }, now)).toBe(false);

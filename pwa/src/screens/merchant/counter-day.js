@@ -14,9 +14,9 @@ const KIND_LABELS = {
   expire: 'Expiration',
 };
 
-/** Whether « Annuler » is offered: an earn or a redemption not yet reversed, inside its 14 days. */
+/** Whether « Annuler » is offered: an earn or a redemption of this merchant's, not yet reversed, inside its 14 days. */
 export function canReverse(transaction, now = new Date()) {
-  if (transaction.reversed) return false;
+  if (transaction.reversed || transaction.made_by_you === false) return false;
   if (transaction.kind !== 'earn' && transaction.kind !== 'redeem') return false;
   return Boolean(transaction.reversible_until) && new Date(transaction.reversible_until) > now;
 }
