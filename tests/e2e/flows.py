@@ -58,6 +58,7 @@ class Person:
 
 DEMO_ADMIN = Person("Administration démo", "admin@demo.coeurdevalence.fr", "demo-admin-valence")
 DEMO_MERCHANT = Person("Commerçant démo", "commercant@demo.coeurdevalence.fr", "demo-commercant-valence")
+DEMO_SHOPPER = Person("Client démo", "client@demo.coeurdevalence.fr", "demo-client-valence")
 
 
 def new_person(display_name: str = "Camille") -> Person:

@@ -10,6 +10,7 @@ from tests.e2e.flows import (
     CITY_CENTRE,
     DEMO_ADMIN,
     DEMO_MERCHANT,
+    DEMO_SHOPPER,
     OSM_SHOP,
     heading,
     new_person,
@@ -217,6 +218,29 @@ def _admin(context: BrowserContext, page: Page) -> None:
     expect(page.locator("[aria-busy='true']")).to_have_count(0)
 
 
+def _points(_context: BrowserContext, page: Page) -> None:
+    # The demo shopper's eleven months of history, what expires soon, the rewards.
+    sign_in_as(page, DEMO_SHOPPER)
+    page.get_by_role("link", name="Fidélité").click()
+    expect(page.get_by_text("Ce qui expire quand")).to_be_visible()
+    expect(page.locator("[aria-busy='true']")).to_have_count(0)
+
+
+def _counter(_context: BrowserContext, page: Page) -> None:
+    sign_in_as(page, DEMO_MERCHANT)
+    page.get_by_role("link", name="Espace commerçant").click()
+    page.get_by_role("link", name="Caisse fidélité").first.click()
+    expect(page.get_by_role("heading", name="Points par semaine")).to_be_visible()
+    expect(page.locator("[aria-busy='true']")).to_have_count(0)
+
+
+def _admin_points(context: BrowserContext, page: Page) -> None:
+    sign_in_as(page, DEMO_ADMIN)
+    page.goto("/admin/fidelite")
+    expect(page.get_by_text("Registre sain")).to_be_visible()
+    expect(page.locator("[aria-busy='true']")).to_have_count(0)
+
+
 SCREENS = [
     Screen("rechercher", _search_home),
     Screen("recherche-resultats", _search_results, context_args=LOCATED),
@@ -233,6 +257,9 @@ SCREENS = [
     Screen("commerce-import-erreurs", _merchant_import_errors),
     Screen("commerce-reclamer", _merchant_claim),
     Screen("administration", _admin),
+    Screen("administration-fidelite", _admin_points),
+    Screen("commerce-caisse", _counter),
+    Screen("fidelite-membre", _points),
     Screen("offres", _section("/offres")),
     Screen("fidelite", _section("/fidelite")),
     Screen("carte", _section("/carte")),
