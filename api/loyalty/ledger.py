@@ -74,8 +74,18 @@ def _insert_ignoring_duplicate(session: Session, values: dict[str, object], colu
 
 
 def member_account(session: Session, user_id: uuid.UUID) -> LoyaltyAccount:
-    """The member's account, made on first use, locked until the transaction ends."""
-    statement = select(LoyaltyAccount).where(col(LoyaltyAccount.user_id) == user_id).with_for_update()
+    """The member's account, made on first use, locked until the transaction ends.
+
+    Read again once locked, even when the session holds it already: a balance read before the lock (by
+    `session.get`, say) may be stale by then on PostgreSQL, and writing it back would lose what another
+    transaction added meanwhile.
+    """
+    statement = (
+        select(LoyaltyAccount)
+        .where(col(LoyaltyAccount.user_id) == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     account = session.scalars(statement).first()
     if account is None:
         _insert_ignoring_duplicate(

@@ -181,9 +181,12 @@ async def send(
         try:
             response = await client.request(method, url, json=json, headers=headers)
         except httpx.TransportError:
-            if retry:
-                raise
-            return Reply(None, b"", time.perf_counter() - started, attempts)
+            # A kept-alive connection the server closed as the request left (its idle timeout): sent again,
+            # the key makes it safe. Without `retry` the caller wants to know what went unanswered.
+            if not retry or attempts >= BUSY_RETRIES:
+                return Reply(None, b"", time.perf_counter() - started, attempts)
+            await asyncio.sleep(0.05)
+            continue
         wait = _retry_in(response) if retry else None
         if wait is None or attempts >= BUSY_RETRIES:
             return Reply(response.status_code, response.content, time.perf_counter() - started, attempts)
