@@ -168,12 +168,13 @@ async def run_once(
             if exc.status >= 500:
                 raise
             answer = Answer(exc.status, _problem_body(exc, instance))
-        record = session.get(IdempotencyRecord, (user_id, key))
-        assert record is not None  # noqa: S101 - claimed above, in this transaction
-        record.status_code = answer.status_code
-        record.body = answer.body.decode()
-        session.add(record)
-        session.flush()
+        table = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+        stored = session.execute(
+            table.update()
+            .where(table.c.user_id == user_id, table.c.key == key)
+            .values(status_code=answer.status_code, body=answer.body.decode())
+        )
+        assert stored.rowcount == 1  # type: ignore[attr-defined]  # noqa: S101 - claimed above, in this transaction
         return answer
 
     answer = await write(transaction)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from api.auth.tokens import Principal
@@ -131,19 +131,23 @@ def issue_member_code(*, session: Session, principal: Principal, now: datetime) 
     )
 
 
+# The counter's statements are built once: building one costs about as much as running it.
+_LOCKED_CODE = (
+    select(LoyaltyCode)
+    .where(col(LoyaltyCode.code_hash) == bindparam("code_hash"), col(LoyaltyCode.kind) == bindparam("kind"))
+    .with_for_update()
+)
+_CODE_USED = (
+    select(col(LoyaltyTransaction.id)).where(col(LoyaltyTransaction.code_id) == bindparam("code_id")).limit(1)
+)
+
+
 def _locked_code(session: Session, kind: CodeKind, code: str) -> LoyaltyCode | None:
-    return session.scalars(
-        select(LoyaltyCode)
-        .where(col(LoyaltyCode.code_hash) == code_hash(kind, code), col(LoyaltyCode.kind) == kind.value)
-        .with_for_update()
-    ).first()
+    return session.scalars(_LOCKED_CODE, {"code_hash": code_hash(kind, code), "kind": kind.value}).first()
 
 
 def _code_used(session: Session, code: LoyaltyCode) -> bool:
-    return bool(
-        session.execute(select(func.count()).where(col(LoyaltyTransaction.code_id) == code.id)).scalar_one()
-        > 0
-    )
+    return session.execute(_CODE_USED, {"code_id": code.id}).first() is not None
 
 
 def _member_code(session: Session, member_code: str, *, now: datetime, for_earn: bool) -> LoyaltyCode:
@@ -181,6 +185,13 @@ def participates(shop: Shop, settings: LoyaltyShopSettings | None) -> bool:
 
 def counter_shop(session: Session, *, shop_id: uuid.UUID, principal: Principal) -> Shop:
     """The shop the merchant works the counter of: theirs, active, and taking part."""
+    return _counter(session, shop_id=shop_id, principal=principal)[0]
+
+
+def _counter(
+    session: Session, *, shop_id: uuid.UUID, principal: Principal
+) -> tuple[Shop, LoyaltyShopSettings | None]:
+    """`counter_shop`, with the city's settings for it (read once: a shop without any has no row to keep)."""
     shop = session.get(Shop, shop_id)
     if shop is None or (shop.status != ShopStatus.active and shop.owner_id != principal.user_id):
         raise invalid("shop_id", "Ce commerce est inconnu : choisissez l'un de vos commerces.")
@@ -195,7 +206,7 @@ def counter_shop(session: Session, *, shop_id: uuid.UUID, principal: Principal) 
         raise ShopInactive(
             "La mairie a suspendu les points Cœur de Ville dans ce commerce : adressez-vous à elle."
         )
-    return shop
+    return shop, settings
 
 
 def _refuse_self(member_user_id: uuid.UUID, principal: Principal, shop: Shop, field: str) -> None:
@@ -206,23 +217,26 @@ def _refuse_self(member_user_id: uuid.UUID, principal: Principal, shop: Shop, fi
         )
 
 
+_EARNED_SINCE = select(func.coalesce(func.sum(LoyaltyTransaction.points), 0)).where(
+    col(LoyaltyTransaction.user_id) == bindparam("user_id"),
+    col(LoyaltyTransaction.shop_id) == bindparam("shop_id"),
+    col(LoyaltyTransaction.kind) == TransactionKind.earn.value,
+    col(LoyaltyTransaction.created_at) >= bindparam("since"),
+)
+
+
 def _earned_today(session: Session, *, user_id: uuid.UUID, shop_id: uuid.UUID, now: datetime) -> int:
     local = now.astimezone(PARIS)
     day_start = datetime.combine(local.date(), time(), tzinfo=PARIS)
-    return int(
-        session.execute(
-            select(func.coalesce(func.sum(LoyaltyTransaction.points), 0)).where(
-                col(LoyaltyTransaction.user_id) == user_id,
-                col(LoyaltyTransaction.shop_id) == shop_id,
-                col(LoyaltyTransaction.kind).in_([TransactionKind.earn.value]),
-                col(LoyaltyTransaction.created_at) >= day_start,
-            )
-        ).scalar_one()
-    )
+    params = {"user_id": user_id, "shop_id": shop_id, "since": day_start}
+    return int(session.execute(_EARNED_SINCE, params).scalar_one())
 
 
 def points_for(session: Session, *, shop: Shop, amount_cents: int) -> int:
-    settings = settings_of(session, shop.id)
+    return _points(settings_of(session, shop.id), amount_cents)
+
+
+def _points(settings: LoyaltyShopSettings | None, amount_cents: int) -> int:
     rate = settings.points_per_euro if settings is not None else DEFAULT_POINTS_PER_EURO
     points = amount_cents // 100 * rate
     if points <= 0:
@@ -232,8 +246,15 @@ def points_for(session: Session, *, shop: Shop, amount_cents: int) -> int:
     return points
 
 
-def _check_cap(session: Session, *, shop: Shop, user_id: uuid.UUID, points: int, now: datetime) -> None:
-    settings = settings_of(session, shop.id)
+def _check_cap(
+    session: Session,
+    *,
+    shop: Shop,
+    settings: LoyaltyShopSettings | None,
+    user_id: uuid.UUID,
+    points: int,
+    now: datetime,
+) -> None:
     cap = settings.daily_cap_points if settings is not None else DEFAULT_DAILY_CAP_POINTS
     already = _earned_today(session, user_id=user_id, shop_id=shop.id, now=now)
     if already + points > cap:
@@ -280,7 +301,9 @@ def present(
     )
 
 
-def _one(session: Session, transaction: LoyaltyTransaction) -> TransactionPublic:
+def _one(session: Session, transaction: LoyaltyTransaction, shop: Shop | None = None) -> TransactionPublic:
+    if shop is not None and shop.id == transaction.shop_id:
+        return present(transaction, {shop.id: ShopRef(id=shop.id, name=shop.name)})
     return present(transaction, _shop_refs(session, {transaction.shop_id} if transaction.shop_id else set()))
 
 
@@ -297,12 +320,12 @@ def award_points(
     now: datetime,
 ) -> TransactionPublic:
     """The merchant scanned the member's code: points for a purchase."""
-    shop = counter_shop(session, shop_id=shop_id, principal=principal)
+    shop, settings = _counter(session, shop_id=shop_id, principal=principal)
     code = _member_code(session, member_code, now=now, for_earn=True)
     _refuse_self(code.user_id, principal, shop, "member_code")
-    points = points_for(session, shop=shop, amount_cents=amount_cents)
+    points = _points(settings, amount_cents)
     member = ledger.member_account(session, code.user_id)
-    _check_cap(session, shop=shop, user_id=code.user_id, points=points, now=now)
+    _check_cap(session, shop=shop, settings=settings, user_id=code.user_id, points=points, now=now)
     transaction = ledger.earn(
         session,
         member=member,
@@ -315,15 +338,15 @@ def award_points(
         reason=f"Achat de {euros(amount_cents)} chez {shop.name}.",
         now=now,
     )
-    return _one(session, transaction)
+    return _one(session, transaction, shop)
 
 
 def create_claim_code(
     *, session: Session, principal: Principal, shop_id: uuid.UUID, amount_cents: int, now: datetime
 ) -> ClaimCodePublic:
     """A one-time code the merchant shows; the shopper who scans or types it first gets the points."""
-    shop = counter_shop(session, shop_id=shop_id, principal=principal)
-    points = points_for(session, shop=shop, amount_cents=amount_cents)
+    shop, settings = _counter(session, shop_id=shop_id, principal=principal)
+    points = _points(settings, amount_cents)
     code = new_code()
     expires_at = now + CLAIM_CODE_LIFETIME
     session.add(
@@ -366,9 +389,9 @@ def claim_points(*, session: Session, principal: Principal, code: str, now: date
     settings = settings_of(session, shop.id)
     if not participates(shop, settings):
         raise ShopInactive("Ce commerce ne donne plus de points Cœur de Ville pour le moment.")
-    points = points_for(session, shop=shop, amount_cents=found.amount_cents)
+    points = _points(settings, found.amount_cents)
     member = ledger.member_account(session, principal.user_id)
-    _check_cap(session, shop=shop, user_id=principal.user_id, points=points, now=now)
+    _check_cap(session, shop=shop, settings=settings, user_id=principal.user_id, points=points, now=now)
     transaction = ledger.earn(
         session,
         member=member,
@@ -382,7 +405,7 @@ def claim_points(*, session: Session, principal: Principal, code: str, now: date
         now=now,
     )
     assert member.balance is not None  # noqa: S101 - a member account
-    return ClaimResult(**_one(session, transaction).model_dump(), balance=member.balance)
+    return ClaimResult(**_one(session, transaction, shop).model_dump(), balance=member.balance)
 
 
 def redeem_reward(
@@ -424,7 +447,7 @@ def redeem_reward(
         reason=f"Récompense « {reward.title} » chez {shop.name}.",
         now=now,
     )
-    return _one(session, transaction)
+    return _one(session, transaction, shop)
 
 
 def reverse_transaction(
