@@ -12,7 +12,7 @@ free core would allow, PostgreSQL's own processes aside); the load average (the 
 The server is pinned to core 1 and this process (the clients) to core 0, when there are two cores.
 
 Usage: .venv/bin/python -m bench.loyalty [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
-       [--clients 16] [--earns 3000] [--warm-up 300] [--shops 12] [--shoppers 800] [--workers 1]
+       [--clients 16] [--earns 3000] [--warm-up 300] [--shops 12] [--shoppers 800] [--workers 1 2]
 """
 
 import argparse
@@ -111,20 +111,25 @@ def _earns(base_url: str, town: Town, codes: list[str], rng: random.Random) -> l
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of a process so far (Linux): not inflated by the load of the machine."""
+    """User and system CPU seconds of a process and its children so far (Linux; uvicorn's workers are
+    children): a cost that the load of the machine does not inflate."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            total += _cpu_seconds(int(child))
+    return total
 
 
 def _load() -> str:
     return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
-def measure(backend: str, args: argparse.Namespace, core: str | None) -> list[str]:
+def measure(backend: str, workers: int, args: argparse.Namespace, core: str | None) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp, fresh_database(backend, Path(tmp)) as url:
         upgrade(url)
         town = populate(url, shops=args.shops, shoppers=args.shoppers)
-        with serve(url, Path(tmp), workers=args.workers, core=core, VALENCE_LOG_LEVEL="WARNING") as server:
+        with serve(url, Path(tmp), workers=workers, core=core, VALENCE_LOG_LEVEL="WARNING") as server:
             sign_in(server.base_url, [town.admin, *(c.merchant for c in town.counters)])
             rng = random.Random(7)
             # Member codes live 120 s: the warm-up's and the timed part's are made just before each.
@@ -145,7 +150,7 @@ def measure(backend: str, args: argparse.Namespace, core: str | None) -> list[st
     )
     verdict = f"{'clean' if clean and audit['healthy'] else 'NOT CLEAN'} ({audit['transactions']} tx)"
     return [
-        f"{backend:<11}{args.workers:>5}{args.clients:>8}{len(timed):>7}{run.rate:>9.0f}"
+        f"{backend:<11}{workers:>5}{args.clients:>8}{len(timed):>7}{run.rate:>9.0f}"
         f"{percentile(run.latencies_ms, 0.5):>8.1f} /{percentile(run.latencies_ms, 0.99):>6.1f}"
         f"{health:>10.0f}{server_cpu * 1000 / len(timed):>9.2f}{client_cpu * 1000 / len(timed):>8.2f}"
         f"   {statuses:<12}{verdict:<20}{load_before} → {load_after}"
@@ -162,7 +167,9 @@ def main() -> None:
     parser.add_argument("--warm-up", type=int, default=300)
     parser.add_argument("--shops", type=int, default=12)
     parser.add_argument("--shoppers", type=int, default=800)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1], help="server processes (uvicorn workers)"
+    )
     args = parser.parse_args()
     # Before the app's settings are first read (on first use): cheap hashing for the untimed sign-ins.
     os.environ.setdefault("VALENCE_SECRET_KEY", secrets.token_urlsafe(48))
@@ -186,8 +193,9 @@ def main() -> None:
         "load avg (1/5/15 min) before → after"
     )
     for backend in backends:
-        for line in measure(backend, args, "1" if pinning else None):
-            print(line, flush=True)
+        for workers in args.workers:
+            for line in measure(backend, workers, args, "1" if pinning else None):
+                print(line, flush=True)
 
 
 if __name__ == "__main__":

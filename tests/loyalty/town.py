@@ -172,6 +172,7 @@ async def send(
     headers: dict[str, str],
     json: object = None,
     retry: bool = True,
+    read_timeout_s: float | None = None,
 ) -> Reply:
     """One request; with `retry`, sent again with the same key while the server says to come back later."""
     started = time.perf_counter()
@@ -179,7 +180,8 @@ async def send(
     while True:
         attempts += 1
         try:
-            response = await client.request(method, url, json=json, headers=headers)
+            timeout = httpx.Timeout(60, read=read_timeout_s) if read_timeout_s is not None else client.timeout
+            response = await client.request(method, url, json=json, headers=headers, timeout=timeout)
         except httpx.TransportError:
             # A kept-alive connection the server closed as the request left (its idle timeout): sent again,
             # the key makes it safe. Without `retry` the caller wants to know what went unanswered.
