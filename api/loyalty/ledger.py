@@ -204,7 +204,9 @@ def _post(
         created_at=now,
     )
     # Core statements, not the unit of work: the rows are written once and never changed, and the ORM's
-    # flush bookkeeping was a third of an earn. `transaction` is handed back for reading only.
+    # flush bookkeeping was a third of an earn. `transaction` is handed back for reading only. What the
+    # session holds is written first (a Core statement does not flush it): a reward these rows refer to.
+    session.flush()
     session.execute(_TRANSACTION.insert(), [transaction.model_dump()])
     entries = [
         {
