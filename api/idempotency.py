@@ -16,7 +16,7 @@ import orjson
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import Column, Integer, String, Text, delete, select
+from sqlalchemy import Column, Integer, String, Text, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel
@@ -186,8 +186,3 @@ def forget_old_keys(*, session: Session, now: datetime) -> int:
     table = IdempotencyRecord.__table__  # type: ignore[attr-defined]
     result = session.execute(delete(table).where(table.c.created_at < now - KEPT_FOR))
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def stored_count(*, session: Session) -> int:
-    table = IdempotencyRecord.__table__  # type: ignore[attr-defined]
-    return len(session.execute(select(table.c.key)).all())

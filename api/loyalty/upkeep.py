@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, func
+from sqlalchemy import delete, exists
 from sqlmodel import Session, col, select
 
 from api import idempotency
@@ -126,7 +126,3 @@ def purge_inactive(*, session_for: SessionFactory, now: datetime) -> int:
             session.execute(delete(LoyaltyCode).where(col(LoyaltyCode.user_id) == user_id, ~used))
             session.commit()
     return len(users)
-
-
-def ledger_size(*, session: Session) -> int:
-    return int(session.execute(select(func.count()).select_from(LoyaltyTransaction)).scalar_one())
