@@ -132,6 +132,9 @@ def build_engine(database_url: str, *, connections: int | None = None) -> Engine
     # Last in, first out, as on SQLite: psycopg's prepared statements stay with the busiest connections.
     return create_engine(
         url,
+        # A lock that cannot be had in time is a 503 to retry, not a request that hangs: set once per
+        # connection rather than by a statement in every write transaction.
+        connect_args={"options": f"-c lock_timeout={_lock_timeout_ms()}"},
         pool_pre_ping=True,
         pool_size=connections or 10,
         max_overflow=0 if connections else 10,
@@ -248,9 +251,6 @@ class Writer:
 
     def _transaction(self, work: Work[T]) -> T:
         with self.open_session() as session:
-            if self.turns.dialect == "postgresql":
-                # A lock that cannot be had in time is a 503 to retry, not a request that hangs.
-                session.connection().exec_driver_sql(f"SET LOCAL lock_timeout = {_lock_timeout_ms()}")
             return run_in_transaction(session, work)
 
 

@@ -2,8 +2,9 @@
 
 The key is claimed, the work done and its answer stored in one transaction. A second request with the same key
 waits for the first one's transaction (the claim is a row insert: PostgreSQL makes the second insert wait on
-the first; SQLite runs one write at a time), then replays its answer. A refusal (4xx) is stored too, with the
-work undone by a savepoint; a server error stores nothing, so the request can be sent again.
+the first; SQLite runs one write at a time), then replays its answer. A refusal (4xx) is stored too, in a
+transaction of its own once the work's is undone; a server error stores nothing, so the request can be sent
+again.
 """
 
 import hashlib
@@ -161,13 +162,18 @@ async def run_once(
         if not _claim(session, user_id=user_id, key=key, fingerprint=print_):
             return _stored(session, user_id=user_id, key=key, fingerprint=print_)
         try:
-            with session.begin_nested():
-                result = work(session=session)
+            result = work(session=session)
             answer = Answer(status_code, orjson.dumps(result.model_dump(mode="json")))
         except AppError as exc:
             if exc.status >= 500:
                 raise
+            # A refusal keeps nothing of the work: the transaction is undone (no savepoint, which would
+            # cost two statements on every success), then the key is claimed again to store the refusal.
+            # The write turn is still held; on PostgreSQL a duplicate may have claimed it meanwhile.
+            session.rollback()
             answer = Answer(exc.status, _problem_body(exc, instance))
+            if not _claim(session, user_id=user_id, key=key, fingerprint=print_):
+                return _stored(session, user_id=user_id, key=key, fingerprint=print_)
         table = IdempotencyRecord.__table__  # type: ignore[attr-defined]
         stored = session.execute(
             table.update()

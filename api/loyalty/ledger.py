@@ -184,6 +184,7 @@ def _post(
     reward_id: uuid.UUID | None = None,
     reverses_id: uuid.UUID | None = None,
     code_id: uuid.UUID | None = None,
+    known_accounts: dict[uuid.UUID, uuid.UUID] | None = None,
 ) -> LoyaltyTransaction:
     """Write one balanced transaction and move the member's balance with it."""
     assert member.user_id is not None and member.balance is not None  # noqa: S101 - a member account
@@ -220,7 +221,7 @@ def _post(
     entries += [
         {
             "transaction_id": transaction.id,
-            "account_id": shop_account_id(session, side_shop),
+            "account_id": (known_accounts or {}).get(side_shop) or shop_account_id(session, side_shop),
             "points": points,
             "expires_at": None,
             "created_at": now,
@@ -247,8 +248,11 @@ def earn(
     code_id: uuid.UUID | None,
     reason: str,
     now: datetime,
+    shop_account_id: uuid.UUID | None = None,
 ) -> LoyaltyTransaction:
-    """Points issued by a shop to a member: a new lot, expiring in 12 months."""
+    """Points issued by a shop to a member: a new lot, expiring in 12 months.
+
+    `shop_account_id`, when the caller has read it already, saves looking the shop's account up again."""
     assert points > 0  # noqa: S101 - the service computes them
     return _post(
         session,
@@ -256,6 +260,7 @@ def earn(
         kind=TransactionKind.earn,
         member_points=points,
         shop_sides=[(shop_id, -points)],
+        known_accounts={shop_id: shop_account_id} if shop_account_id is not None else {},
         shop_id=shop_id,
         actor_id=actor_id,
         channel=channel,

@@ -150,21 +150,53 @@ def _code_used(session: Session, code: LoyaltyCode) -> bool:
     return session.execute(_CODE_USED, {"code_id": code.id}).first() is not None
 
 
+def _unknown_member_code() -> InvalidMemberCode:
+    return InvalidMemberCode(
+        "Code client inconnu ou expiré : demandez au client d'afficher son code à nouveau.",
+        errors=[field_error("member_code", "Ce code client est inconnu ou a expiré (il vaut 2 minutes).")],
+    )
+
+
+def _used_member_code() -> InvalidMemberCode:
+    return InvalidMemberCode(
+        "Ce code client a déjà servi pour des points : le client doit afficher un nouveau code.",
+        errors=[field_error("member_code", "Un code client ne donne des points qu'une fois.")],
+    )
+
+
 def _member_code(session: Session, member_code: str, *, now: datetime, for_earn: bool) -> LoyaltyCode:
     code = _locked_code(session, CodeKind.member, member_code)
     if code is None or code.expires_at <= now:
-        raise InvalidMemberCode(
-            "Code client inconnu ou expiré : demandez au client d'afficher son code à nouveau.",
-            errors=[
-                field_error("member_code", "Ce code client est inconnu ou a expiré (il vaut 2 minutes).")
-            ],
-        )
+        raise _unknown_member_code()
     if for_earn and _code_used(session, code):
-        raise InvalidMemberCode(
-            "Ce code client a déjà servi pour des points : le client doit afficher un nouveau code.",
-            errors=[field_error("member_code", "Un code client ne donne des points qu'une fois.")],
-        )
+        raise _used_member_code()
     return code
+
+
+# The member's code and account, both locked, in one statement (the code's row first, as everywhere).
+_LOCKED_CODE_AND_ACCOUNT = (
+    select(LoyaltyCode, LoyaltyAccount)
+    .join(LoyaltyAccount, col(LoyaltyAccount.user_id) == col(LoyaltyCode.user_id))
+    .where(col(LoyaltyCode.code_hash) == bindparam("code_hash"), col(LoyaltyCode.kind) == bindparam("kind"))
+    .with_for_update()
+    # Read again once locked, as `ledger.member_account` does: never a balance read before the lock.
+    .execution_options(populate_existing=True)
+)
+
+
+def _member_at_counter(
+    session: Session, member_code: str, *, now: datetime
+) -> tuple[LoyaltyCode, LoyaltyAccount]:
+    """The scanned member code (unknown or expired: refused) and its member's account, both locked."""
+    params = {"code_hash": code_hash(CodeKind.member, member_code), "kind": CodeKind.member.value}
+    row = session.execute(_LOCKED_CODE_AND_ACCOUNT, params).first()
+    if row is None:  # an unknown code, or a member without an account yet (their first movement)
+        code = _member_code(session, member_code, now=now, for_earn=False)
+        return code, ledger.member_account(session, code.user_id)
+    code, account = row
+    if code.expires_at <= now:
+        raise _unknown_member_code()
+    return code, account
 
 
 # --- shops and their settings --------------------------------------------------------------------
@@ -185,14 +217,29 @@ def participates(shop: Shop, settings: LoyaltyShopSettings | None) -> bool:
 
 def counter_shop(session: Session, *, shop_id: uuid.UUID, principal: Principal) -> Shop:
     """The shop the merchant works the counter of: theirs, active, and taking part."""
-    return _counter(session, shop_id=shop_id, principal=principal)[0]
+    return _counter(session, shop_id=shop_id, principal=principal).shop
 
 
-def _counter(
-    session: Session, *, shop_id: uuid.UUID, principal: Principal
-) -> tuple[Shop, LoyaltyShopSettings | None]:
-    """`counter_shop`, with the city's settings for it (read once: a shop without any has no row to keep)."""
-    shop = session.get(Shop, shop_id)
+@dataclass(frozen=True, slots=True)
+class _Counter:
+    shop: Shop
+    settings: LoyaltyShopSettings | None  # None: the defaults (a shop without any has no row to keep)
+    account_id: uuid.UUID | None  # the shop's ledger account; None before its first movement
+
+
+# The shop, the city's settings for it and its account in one statement: a counter's every earn reads them.
+_COUNTER = (
+    select(Shop, LoyaltyShopSettings, col(LoyaltyAccount.id))
+    .outerjoin(LoyaltyShopSettings, col(LoyaltyShopSettings.shop_id) == col(Shop.id))
+    .outerjoin(LoyaltyAccount, col(LoyaltyAccount.shop_id) == col(Shop.id))
+    .where(col(Shop.id) == bindparam("shop_id"))
+)
+
+
+def _counter(session: Session, *, shop_id: uuid.UUID, principal: Principal) -> _Counter:
+    """`counter_shop`, with the city's settings for it and the shop's account."""
+    row = session.execute(_COUNTER, {"shop_id": shop_id}).first()
+    shop = row[0] if row is not None else None
     if shop is None or (shop.status != ShopStatus.active and shop.owner_id != principal.user_id):
         raise invalid("shop_id", "Ce commerce est inconnu : choisissez l'un de vos commerces.")
     if shop.owner_id != principal.user_id:
@@ -201,12 +248,12 @@ def _counter(
         raise ShopInactive(
             "Ce commerce n'est pas actif (en attente, suspendu ou refusé) : il ne peut pas donner de points."
         )
-    settings = settings_of(session, shop.id)
+    settings = row[1] if row is not None else None
     if settings is not None and not settings.enabled:
         raise ShopInactive(
             "La mairie a suspendu les points Cœur de Ville dans ce commerce : adressez-vous à elle."
         )
-    return shop, settings
+    return _Counter(shop=shop, settings=settings, account_id=row[2] if row is not None else None)
 
 
 def _refuse_self(member_user_id: uuid.UUID, principal: Principal, shop: Shop, field: str) -> None:
@@ -225,10 +272,22 @@ _EARNED_SINCE = select(func.coalesce(func.sum(LoyaltyTransaction.points), 0)).wh
 )
 
 
+# What an earn checks once the member is locked, in one statement: whether the code gave points already, and
+# what the member earned at the shop today (for the cap). After the lock, so that both see the last earn.
+_EARN_CHECKS = select(
+    select(col(LoyaltyTransaction.id))
+    .where(col(LoyaltyTransaction.code_id) == bindparam("code_id"))
+    .exists(),
+    _EARNED_SINCE.scalar_subquery(),
+)
+
+
+def _day_start(now: datetime) -> datetime:
+    return datetime.combine(now.astimezone(PARIS).date(), time(), tzinfo=PARIS)
+
+
 def _earned_today(session: Session, *, user_id: uuid.UUID, shop_id: uuid.UUID, now: datetime) -> int:
-    local = now.astimezone(PARIS)
-    day_start = datetime.combine(local.date(), time(), tzinfo=PARIS)
-    params = {"user_id": user_id, "shop_id": shop_id, "since": day_start}
+    params = {"user_id": user_id, "shop_id": shop_id, "since": _day_start(now)}
     return int(session.execute(_EARNED_SINCE, params).scalar_one())
 
 
@@ -254,9 +313,12 @@ def _check_cap(
     user_id: uuid.UUID,
     points: int,
     now: datetime,
+    already: int | None = None,
 ) -> None:
+    """Refuse points over the shop's daily cap; `already`: what the member earned there today, when read."""
     cap = settings.daily_cap_points if settings is not None else DEFAULT_DAILY_CAP_POINTS
-    already = _earned_today(session, user_id=user_id, shop_id=shop.id, now=now)
+    if already is None:
+        already = _earned_today(session, user_id=user_id, shop_id=shop.id, now=now)
     if already + points > cap:
         left = max(cap - already, 0)
         raise DailyCapReached(
@@ -320,16 +382,23 @@ def award_points(
     now: datetime,
 ) -> TransactionPublic:
     """The merchant scanned the member's code: points for a purchase."""
-    shop, settings = _counter(session, shop_id=shop_id, principal=principal)
-    code = _member_code(session, member_code, now=now, for_earn=True)
+    counter = _counter(session, shop_id=shop_id, principal=principal)
+    shop, settings = counter.shop, counter.settings
+    code, member = _member_at_counter(session, member_code, now=now)
     _refuse_self(code.user_id, principal, shop, "member_code")
     points = _points(settings, amount_cents)
-    member = ledger.member_account(session, code.user_id)
-    _check_cap(session, shop=shop, settings=settings, user_id=code.user_id, points=points, now=now)
+    checks = {"code_id": code.id, "user_id": code.user_id, "shop_id": shop.id, "since": _day_start(now)}
+    used, already = session.execute(_EARN_CHECKS, checks).one()
+    if used:
+        raise _used_member_code()
+    _check_cap(
+        session, shop=shop, settings=settings, user_id=code.user_id, points=points, now=now, already=already
+    )
     transaction = ledger.earn(
         session,
         member=member,
         shop_id=shop.id,
+        shop_account_id=counter.account_id,
         points=points,
         actor_id=principal.user_id,
         channel=Channel.member_code,
@@ -345,8 +414,9 @@ def create_claim_code(
     *, session: Session, principal: Principal, shop_id: uuid.UUID, amount_cents: int, now: datetime
 ) -> ClaimCodePublic:
     """A one-time code the merchant shows; the shopper who scans or types it first gets the points."""
-    shop, settings = _counter(session, shop_id=shop_id, principal=principal)
-    points = _points(settings, amount_cents)
+    counter = _counter(session, shop_id=shop_id, principal=principal)
+    shop = counter.shop
+    points = _points(counter.settings, amount_cents)
     code = new_code()
     expires_at = now + CLAIM_CODE_LIFETIME
     session.add(
