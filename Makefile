@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM_PATH ?= /usr/bin/chromium
+ZBARIMG := /usr/bin/zbarimg
 PWA_SOURCES := $(shell find pwa/src pwa/icons pwa/build pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.js
 
 .PHONY: install run test lint typecheck pwa-check pytest clean constraints
@@ -31,6 +32,11 @@ $(CHROMIUM_PATH):
 	@echo "Chromium is missing: installing Debian's package for the browser tests"
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium
 
+# The student card's browser test reads the QR code on the student's screen with a real decoder.
+$(ZBARIMG):
+	@echo "zbarimg is missing: installing Debian's zbar-tools for the browser tests"
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends zbar-tools
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check api tests bench migrations
 	$(BIN)/ruff format --check api tests bench migrations
@@ -41,8 +47,8 @@ typecheck: $(VENV)/.installed
 pwa-check: pwa/node_modules/.package-lock.json
 	cd pwa && npm run check
 
-pytest: install $(CHROMIUM_PATH)
-	CHROMIUM_PATH=$(CHROMIUM_PATH) $(BIN)/pytest
+pytest: install $(CHROMIUM_PATH) $(ZBARIMG)
+	CHROMIUM_PATH=$(CHROMIUM_PATH) $(BIN)/pytest --durations=15
 
 test: lint typecheck pwa-check pytest
 

@@ -27,6 +27,8 @@ from api.loyalty import service as loyalty_service
 from api.loyalty import upkeep as loyalty_upkeep
 from api.migrate import pending_revisions, upgrade
 from api.shops import osm_import
+from api.student_card import keys as card_keys
+from api.student_card import service as card_service
 
 app = typer.Typer(help="Cœur de Valence: API, PWA and administration.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -39,6 +41,10 @@ app.add_typer(users_app, name="users")
 app.add_typer(demo_app, name="demo")
 app.add_typer(import_app, name="import")
 app.add_typer(loyalty_app, name="loyalty")
+keys_app = typer.Typer(help="The student card's signing keys.", no_args_is_help=True)
+card_app = typer.Typer(help="The student multiservice card: check records.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+app.add_typer(card_app, name="student-card")
 
 
 def _settings() -> Settings:
@@ -208,7 +214,8 @@ def demo_load(
     typer.echo("Demo accounts — for trying the app only; their passwords are public:")
     for account in result.accounts:
         note = "" if account.created else " (already there: left as it was)"
-        typer.echo(f"  {account.role:<9} {account.email:<36} {account.password}{note}")
+        role = f"{account.role} ({account.service})" if account.service else account.role
+        typer.echo(f"  {role:<21} {account.email:<44} {account.password}{note}")
     if result.merchant_shops:
         typer.echo("  The demo merchant owns « " + " » and « ".join(result.merchant_shops) + " ».")
     shopper = next((account for account in result.accounts if account.role == Role.shopper.value), None)
@@ -220,6 +227,10 @@ def demo_load(
             f"  The demo shopper has {points.balance} points Cœur de Ville ({soon} expire within 60 days); "
             "the demo merchant's shops have rewards."
         )
+    typer.echo(
+        "  The demo student's card opens the bus, the library and the gym; each validator above checks "
+        "the codes of one service."
+    )
 
 
 def _read_osm_file(file: Path) -> list[osm_import.OsmElement]:
@@ -319,6 +330,34 @@ def loyalty_purge() -> None:
     _ensure_schema(_settings())
     count = loyalty_upkeep.purge_inactive(session_for=_sessions(), now=utcnow())
     typer.echo(f"Anonymised {count} accounts inactive for three years.")
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Make the next issuer key: published now in the trust bundle, signing three days from now (safe to run
+    twice)."""
+    _ensure_schema(_settings())
+    with Session(_engine(), expire_on_commit=False) as session:
+        key = card_keys.rotate(session, now=utcnow())
+        session.commit()
+    typer.echo(
+        f"Issuer key {key.kid} signs from {key.signs_from.isoformat(timespec='seconds')} "
+        f"until {key.signs_until.isoformat(timespec='seconds')}; verifiers accept it until "
+        f"{card_keys.accepted_until(key).isoformat(timespec='seconds')}."
+    )
+
+
+@card_app.command("purge")
+def student_card_purge() -> None:
+    """Turn the checks older than 48 hours into counts, and forget the codes no longer acceptable."""
+    _ensure_schema(_settings())
+    with Session(_engine(), expire_on_commit=False) as session:
+        purged = card_service.purge(session=session, now=utcnow())
+        session.commit()
+    typer.echo(
+        f"Counted and removed {purged.checks_counted} checks older than 48 hours; "
+        f"forgot {purged.seen_codes_forgotten} codes seen online."
+    )
 
 
 def main() -> None:

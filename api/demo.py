@@ -1,5 +1,6 @@
 """The Valence demo data set, composed from each domain's own: accounts, shops, their catalogues, the search
-index, then loyalty (rewards, a shopper's history). A new domain adds its demo here, after those it builds on.
+index, then loyalty (rewards, a shopper's history), then the student card (a student, validators). A new
+domain adds its demo here, after those it builds on.
 
 Everything follows from the seed. Loading again what is already there changes nothing; anything else
 replaces the demo items and updates the demo shops in place.
@@ -18,6 +19,7 @@ from api.config import get_settings
 from api.db import utcnow
 from api.loyalty import demo as loyalty_demo
 from api.shops import demo as shops_demo
+from api.student_card import demo as student_card_demo
 
 DEFAULT_SEED = shops_demo.DEFAULT_SEED
 DEFAULT_SHOPS = shops_demo.DEFAULT_SHOPS
@@ -94,6 +96,8 @@ def load_demo(
         shop_ids=loyalty_shops,
         now=utcnow(),
     )
+    admin = accounts_demo.account_of(accounts, Role.admin)
+    accounts += student_card_demo.ensure_demo_card(session=session, issued_by=admin.user_id, now=utcnow())
     reindexed = loaded or not search.indexes_every(session, [shop.id for shop in plan])
     if reindexed:
         if on_stage is not None:

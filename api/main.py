@@ -36,6 +36,9 @@ from api.search import log as search_log
 from api.search.routes import router as search_router
 from api.shops.geocoding import router as geocoding_router
 from api.shops.routes import router as shops_router
+from api.student_card.routes import ADMIN as STUDENT_CARDS_ADMIN
+from api.student_card.routes import CREATE_BODY_MAX_BYTES as STUDENT_CARD_BODY_MAX_BYTES
+from api.student_card.routes import router as student_card_router
 
 logger = logging.getLogger("api")
 
@@ -51,6 +54,7 @@ health_router = APIRouter(tags=["service"])
 # routes below take bigger ones. Each entry must name a route (method and path as declared): checked at start.
 BODY_LIMITS: dict[tuple[str, str], int] = {
     ("POST", f"{API_PREFIX}/shops/{{shop_id}}/items/import"): CSV_MAX_BYTES,
+    ("POST", f"{API_PREFIX}{STUDENT_CARDS_ADMIN}"): STUDENT_CARD_BODY_MAX_BYTES,
 }
 
 
@@ -189,6 +193,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalog_router, prefix=API_PREFIX)
     app.include_router(search_router, prefix=API_PREFIX)
     app.include_router(loyalty_router, prefix=API_PREFIX)
+    app.include_router(student_card_router, prefix=API_PREFIX)
     install_openapi(app)
     if not settings.is_production:
         _mount_docs(app)

@@ -78,6 +78,18 @@ _RULE_STATUSES: dict[tuple[str, str], frozenset[int]] = {
     ("PATCH", "/api/v1/rewards/{reward_id}"): frozenset({403}),
     ("GET", "/api/v1/shops/{shop_id}/loyalty/transactions"): frozenset({403}),
     ("GET", "/api/v1/shops/{shop_id}/loyalty/weeks"): frozenset({403}),
+    # The student card: the caller's card is looked up (404: none), its state may refuse (409).
+    ("POST", "/api/v1/admin/student-cards"): frozenset({409}),
+    ("POST", "/api/v1/admin/student-cards/{card_id}/renew"): frozenset({409}),
+    ("POST", "/api/v1/admin/student-cards/{card_id}/suspend"): frozenset({409}),
+    ("POST", "/api/v1/admin/student-cards/{card_id}/resume"): frozenset({409}),
+    ("POST", "/api/v1/admin/student-cards/{card_id}/revoke"): frozenset({409}),
+    ("GET", "/api/v1/me/student-card"): frozenset({404}),
+    ("GET", "/api/v1/me/student-card/checks"): frozenset({404}),
+    ("POST", "/api/v1/me/student-card/credentials"): frozenset({404, 409}),
+    ("POST", "/api/v1/me/student-card/devices/revoke"): frozenset({404}),
+    ("GET", "/api/v1/student-cards/root-key"): frozenset({503}),
+    ("GET", "/api/v1/student-cards/trust-bundle"): frozenset({503}),
 }
 
 # Query parameters the route declares as plain text but checks against a list.

@@ -12,9 +12,9 @@ API = Path(__file__).resolve().parent.parent / "api"
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("api.config", "api.errors", "api.geo"),
     ("api.db", "api.http", "api.migrate", "api.pagination"),
-    ("api.idempotency",),
+    ("api.idempotency", "api.keystore"),
     ("api.auth",),
-    ("api.shops",),
+    ("api.shops", "api.student_card"),
     ("api.catalog", "api.loyalty"),
     ("api.search",),
     ("api.demo", "api.models", "api.main", "api.openapi", "api.cli"),

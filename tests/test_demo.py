@@ -36,7 +36,7 @@ def test_loading_twice_changes_nothing_and_other_sizes_replace_the_items(session
     assert (again.loaded, again.reindexed) == (False, False)
     assert not any(account.created for account in again.accounts)
     assert set(session.exec(select(Item.id)).all()) == item_ids
-    assert session.exec(select(func.count()).select_from(User)).one() == 5
+    assert session.exec(select(func.count()).select_from(User)).one() == 9
 
     smaller = demo.load_demo(session=session, shops=40, items=500)
     assert smaller.loaded
@@ -61,6 +61,10 @@ def test_demo_shops_are_active_and_the_accounts_have_their_roles(session: Sessio
         "client@demo.coeurdevalence.fr": set(),
         "lucie.ferrand@demo.coeurdevalence.fr": set(),
         "karim.benali@demo.coeurdevalence.fr": set(),
+        "etudiante@demo.coeurdevalence.fr": {"student"},
+        "controle.bus@demo.coeurdevalence.fr": {"validator"},
+        "accueil.bibliotheque@demo.coeurdevalence.fr": {"validator"},
+        "accueil.sport@demo.coeurdevalence.fr": {"validator"},
     }
     merchant = session.exec(select(User).where(User.email == "commercant@demo.coeurdevalence.fr")).one()
     owned = session.exec(select(Shop.name).where(Shop.owner_id == merchant.id)).all()
@@ -191,9 +195,10 @@ def demo_digest(session: Session) -> str:
 
 
 # The default demo data set as `valence demo load` wrote it before its code was split into domains: a change
-# of this value is a change of the demo data (same seed, other shops, items or ids). Changed once on purpose:
-# two shops waiting for approval and their applicant, a claimant (issue 11, the city's side of claims).
-DEFAULT_DEMO_DIGEST = "a64162b0c6f47f52fce8a1a67d7217a5412229db5ec0a9b5d0c949fe002126c7"
+# of this value is a change of the demo data (same seed, other shops, items or ids). Changed on purpose:
+# two shops waiting for approval and their applicant, a claimant (issue 11, the city's side of claims); then a
+# student and three validators (issue 13, the student card).
+DEFAULT_DEMO_DIGEST = "7dcb5797d1b72dc28240f53323c02a41e088e63173945470e4f4b2b97ffdf385"
 
 
 def test_the_default_demo_data_keeps_its_ids_and_contents(session: Session) -> None:

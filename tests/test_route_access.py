@@ -23,6 +23,10 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/search"),
     ("POST", "/api/v1/opening-hours/preview"),
     ("GET", "/api/v1/loyalty/rewards"),
+    # What an offline verifier downloads, and a photo behind a link that expires (the link is the key).
+    ("GET", "/api/v1/student-cards/root-key"),
+    ("GET", "/api/v1/student-cards/trust-bundle"),
+    ("GET", "/api/v1/student-cards/photos/{token}"),
 }
 GUARDS = {get_principal, get_optional_principal}
 

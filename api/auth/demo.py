@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from api.auth import service as auth_service
-from api.auth.models import RegisterIn, Role, RoleGrantIn, User
+from api.auth.models import RegisterIn, Role, RoleGrantIn, User, ValidatorService
 
 CLAIMANT_EMAIL = "lucie.ferrand@demo.coeurdevalence.fr"
 APPLICANT_EMAIL = "karim.benali@demo.coeurdevalence.fr"
@@ -31,28 +31,46 @@ class DemoAccount:
     email: str
     password: str
     created: bool
+    service: str | None = None  # a validator's
+
+
+def ensure_account(
+    session: Session,
+    *,
+    role: Role,
+    email: str,
+    password: str,
+    display_name: str,
+    service: ValidatorService | None = None,
+) -> DemoAccount:
+    """One demo account, created when missing and given its role; an existing one is left as it is."""
+    user = session.exec(select(User).where(User.email == email)).first()
+    created = user is None
+    if user is None:
+        user = auth_service.register(
+            session=session, data=RegisterIn(email=email, password=password, display_name=display_name)
+        )
+    if role != Role.shopper:
+        roles, _service = auth_service.user_roles(session=session, user_id=user.id)
+        if role.value not in roles:
+            grant = RoleGrantIn(role=role, service=service)
+            auth_service.grant_role(session=session, user_id=user.id, grant=grant, granted_by=user.id)
+    return DemoAccount(
+        user_id=user.id,
+        role=role.value,
+        email=email,
+        password=password,
+        created=created,
+        service=service.value if service is not None else None,
+    )
 
 
 def ensure_demo_accounts(*, session: Session) -> list[DemoAccount]:
     """The demo accounts, created when missing and given their role; an existing one is left as it is."""
-    accounts: list[DemoAccount] = []
-    for role, email, password, display_name in DEMO_ACCOUNTS:
-        user = session.exec(select(User).where(User.email == email)).first()
-        created = user is None
-        if user is None:
-            user = auth_service.register(
-                session=session, data=RegisterIn(email=email, password=password, display_name=display_name)
-            )
-        if role != Role.shopper:
-            roles, _service = auth_service.user_roles(session=session, user_id=user.id)
-            if role.value not in roles:
-                auth_service.grant_role(
-                    session=session, user_id=user.id, grant=RoleGrantIn(role=role), granted_by=user.id
-                )
-        accounts.append(
-            DemoAccount(user_id=user.id, role=role.value, email=email, password=password, created=created)
-        )
-    return accounts
+    return [
+        ensure_account(session, role=role, email=email, password=password, display_name=display_name)
+        for role, email, password, display_name in DEMO_ACCOUNTS
+    ]
 
 
 def account_of(accounts: list[DemoAccount], role: Role) -> DemoAccount:

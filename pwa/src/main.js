@@ -3,11 +3,14 @@ import { del, get, set } from 'idb-keyval';
 import { createApiClient } from './api.js';
 import { createAuth, SESSION_EXPIRED_MESSAGE } from './auth.js';
 import { icon } from './icons.js';
+import { cardStore } from './card/device.js';
 import { setupLoyaltyQueue } from './loyalty-queue.js';
 import { forgetOnSignOut } from './offline-store.js';
 import { createRouter } from './router.js';
 import { accountScreen } from './screens/account/account.js';
 import { adminScreen } from './screens/admin/admin.js';
+import { cardViewStore, studentCardScreen } from './screens/card/card.js';
+import { checkerScreen, checkerStore } from './screens/card/checker.js';
 import { loyaltyScreen } from './screens/loyalty/loyalty.js';
 import { merchantClaimScreen } from './screens/merchant/claim.js';
 import { merchantCounterScreen } from './screens/merchant/counter.js';
@@ -16,7 +19,6 @@ import { merchantNewScreen } from './screens/merchant/new.js';
 import { merchantShopScreen } from './screens/merchant/shop.js';
 import notFound from './screens/not-found.js';
 import offers from './screens/offers/offers.js';
-import map from './screens/search/map.js';
 import { searchScreen } from './screens/search/screen.js';
 import { shopScreen } from './screens/shops/shop.js';
 import { registerServiceWorker } from './sw-register.js';
@@ -65,7 +67,8 @@ const router = createRouter({
     searchScreen({ api }),
     offers,
     loyaltyScreen({ api, auth }),
-    map,
+    studentCardScreen({ api, auth }),
+    checkerScreen({ api, auth }),
     accountScreen({ auth, announce }),
     shopScreen({ api, auth }),
     merchantHomeScreen({ api, auth }),
@@ -83,7 +86,8 @@ const router = createRouter({
 setupOfflineBanner(document.getElementById('offline-banner'), { api });
 setupTabBar(document.querySelector('.tab-bar'));
 setupSessionDialog(auth);
-forgetOnSignOut(auth, undefined, [loyaltyQueue]);
+// A shared phone keeps nobody's card, key or checks after sign-out.
+forgetOnSignOut(auth, undefined, [loyaltyQueue, cardStore, cardViewStore, checkerStore]);
 
 let previousStatus = auth.state.status;
 auth.subscribe((state) => {

@@ -44,7 +44,7 @@ SECTIONS = {
     "/": "Rechercher",
     "/offres": "Offres",
     "/fidelite": "Fidélité",
-    "/carte": "Carte",
+    "/carte": "Carte étudiante",
     "/compte": "Compte",
 }
 

@@ -44,7 +44,7 @@ def test_update_toast_activates_the_new_worker(new_context, releasable: tuple[st
 
     with page.expect_event("load"):
         toast.get_by_role("button", name="Mettre à jour").click()
-    expect(heading(page)).to_have_text("Carte")
+    expect(heading(page)).to_have_text("Carte étudiante")
     expect(page.locator(".toast")).to_have_count(0)
     assert page.evaluate(
         "async () => { const r = await navigator.serviceWorker.getRegistration();"

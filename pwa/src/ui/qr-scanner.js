@@ -1,8 +1,10 @@
 // Reading a code at the counter: the rear camera (BarcodeDetector where it exists, jsQR on canvas frames
 // elsewhere) or typing it, which always works and is the only way when the camera is refused or missing.
 //
-//   openScanner({ title, why, fieldLabel }) → { result, close() }
-//     result: a Promise of the normalised code (« K7QM2XPA »), or null when the person closed the scanner.
+//   openScanner({ title, why, fieldLabel, read }) → { result, close() }
+//     result: a Promise of the normalised code (« K7QM2XPA »), or null when the person closed the scanner;
+//     `read(text)` turns what was scanned or typed into the code, or null when it is not one (by default the
+//     8-character codes of the counter; the student card's checker reads VC1 codes).
 //   normaliseCode(' k7qm-2xpa ') → 'K7QM2XPA'      looksLikeCode('K7QM2XPA') → true
 //
 // The camera is asked for only after the dialog has said why (DESIGN.md), unless it was already allowed;
@@ -73,7 +75,20 @@ async function cameraAllowed() {
 
 let scanners = 0;
 
-export function openScanner({ title, why = CAMERA_WHY, fieldLabel = 'Code', fieldHint = null }) {
+function readCounterCode(text) {
+  const code = normaliseCode(text);
+  return looksLikeCode(code) ? code : null;
+}
+
+export function openScanner({
+  title,
+  why = CAMERA_WHY,
+  fieldLabel = 'Code',
+  fieldHint = null,
+  read = readCounterCode,
+  formatError = CODE_FORMAT_ERROR,
+  maxLength = 20,
+}) {
   scanners += 1;
   const id = `scanner-${scanners}`;
   let resolveResult;
@@ -99,7 +114,7 @@ export function openScanner({ title, why = CAMERA_WHY, fieldLabel = 'Code', fiel
     autocomplete: 'off',
     autocapitalize: 'characters',
     spellcheck: 'false',
-    maxlength: '20',
+    maxlength: String(maxLength),
     enterkeyhint: 'done',
   });
   const typedForm = h(
@@ -153,8 +168,8 @@ export function openScanner({ title, why = CAMERA_WHY, fieldLabel = 'Code', fiel
     }
     if (finished || !stream) return;
     if (text !== null) {
-      const code = normaliseCode(text);
-      if (looksLikeCode(code)) {
+      const code = read(text);
+      if (code !== null) {
         finish(code);
         return;
       }
@@ -230,14 +245,15 @@ export function openScanner({ title, why = CAMERA_WHY, fieldLabel = 'Code', fiel
   closeButton.addEventListener('click', close);
   typedForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    const code = normaliseCode(field.input.value);
-    if (!code) {
+    const typed = field.input.value;
+    if (!typed.trim()) {
       field.setError('Saisissez le code.');
       field.input.focus();
       return;
     }
-    if (!looksLikeCode(code)) {
-      field.setError(CODE_FORMAT_ERROR);
+    const code = read(typed);
+    if (code === null) {
+      field.setError(formatError);
       field.input.focus();
       return;
     }
