@@ -6,7 +6,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    model_validator,
+)
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
@@ -172,14 +179,23 @@ Entitlements = Annotated[list[EntitlementIn], AfterValidator(_one_per_service)]
 
 
 class CardCreate(BaseModel):
+    """`user_id` (contract §8), or the account's `email` as the student office types it."""
+
     model_config = ConfigDict(extra="forbid")
 
-    user_id: uuid.UUID
+    user_id: uuid.UUID | None = None
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] | None = None
     institution: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
     student_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     valid_until: Day
     photo: Annotated[str, StringConstraints(max_length=300_000)] | None = None
     entitlements: Entitlements
+
+    @model_validator(mode="after")
+    def _one_account(self) -> "CardCreate":
+        if (self.user_id is None) == (self.email is None):
+            raise ValueError("Indiquez le compte de l'étudiant : son adresse e-mail, ou son identifiant.")
+        return self
 
 
 class CardRenew(BaseModel):

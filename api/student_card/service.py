@@ -202,11 +202,18 @@ def _set_entitlements(
 
 
 def issue_card(*, session: Session, data: CardCreate, issued_by: uuid.UUID, now: datetime) -> StudentCard:
-    user = session.get(User, data.user_id)
-    if user is None:
-        raise invalid(
-            "user_id", "Aucun compte ne porte cet identifiant : créez d'abord le compte de l'étudiant."
-        )
+    if data.user_id is not None:
+        user = session.get(User, data.user_id)
+        if user is None:
+            raise invalid(
+                "user_id", "Aucun compte ne porte cet identifiant : l'étudiant crée d'abord son compte."
+            )
+    else:
+        user = session.scalars(select(User).where(col(User.email) == (data.email or "").lower())).first()
+        if user is None:
+            raise invalid(
+                "email", "Aucun compte n'a cette adresse e-mail : l'étudiant crée d'abord son compte."
+            )
     _check_dates(data.valid_until, data.entitlements, now=now)
     held = session.scalars(
         select(StudentCard).where(
@@ -477,6 +484,9 @@ def current_bundle(session: Session, *, now: datetime) -> TrustBundle:
     )
 
 
+_UNVERIFIED = frozenset({Reason.malformed, Reason.unknown_key, Reason.bad_signature})
+
+
 def verify_online(*, session: Session, validator: Principal, qr: str, now: datetime) -> VerifyOut:
     service = Service[validator.service] if validator.service else None
     if service is None:
@@ -503,7 +513,8 @@ def verify_online(*, session: Session, validator: Principal, qr: str, now: datet
         verdict, reason = Verdict.red, Reason.revoked
     session.add(
         Check(
-            card_id=card.id if card is not None and result.reason != Reason.bad_signature else None,
+            # A card is named by a code only once its signatures hold: a forged one names nobody.
+            card_id=card.id if card is not None and result.reason not in _UNVERIFIED else None,
             validator_id=validator.user_id,
             service=int(service),
             verdict=verdict.value,

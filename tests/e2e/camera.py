@@ -2,12 +2,16 @@
 screenshot of the code on the other person's screen (RECIPES.md « A QR code through the camera »)."""
 
 import base64
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Locator
+from playwright.sync_api import BrowserContext, Locator
 
 FRAME_WIDTH = 640
 FRAME_HEIGHT = 480
+
+# A fixture's maker of new browser contexts allowed to use the fake camera (tests/e2e/conftest.py).
+ContextFactory = Callable[..., BrowserContext]
 
 FAKE_CAMERA_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Playwright, expect
+from playwright.sync_api import APIRequestContext, Browser, BrowserContext, Playwright, expect
 
+from tests.e2e.camera import FAKE_CAMERA_ARGS, ContextFactory, blank_frame
 from tests.e2e.flows import OSM_SHOPS
 from tests.servers import running_server, valence
 
@@ -191,3 +192,51 @@ def short_session_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
         VALENCE_REFRESH_TOKEN_IDLE_SECONDS=str(SHORT_REFRESH_IDLE_SECONDS),
     ) as base_url:
         yield base_url
+
+
+# --- a second person's camera: the fake camera films a file written from a screenshot (tests/e2e/camera.py)
+
+
+@pytest.fixture(scope="module")
+def camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("camera") / "camera.y4m"
+    path.write_bytes(blank_frame())
+    return path
+
+
+@pytest.fixture(scope="module")
+def camera_browser(
+    playwright: Playwright, browser_type_launch_args: dict[str, Any], camera_file: Path
+) -> Iterator[Browser]:
+    """A Chromium of its own whose camera films `camera_file` (read again each time a camera opens)."""
+    args = [*browser_type_launch_args.get("args", []), *FAKE_CAMERA_ARGS]
+    args.append(f"--use-file-for-fake-video-capture={camera_file}")
+    browser = playwright.chromium.launch(**{**browser_type_launch_args, "args": args})
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def camera_context(
+    camera_browser: Browser, browser_context_args: dict[str, Any], server: str
+) -> Iterator[ContextFactory]:
+    """New contexts (a Pixel 5 in French) allowed to use the fake camera."""
+    contexts: list[BrowserContext] = []
+
+    def make(**extra: Any) -> BrowserContext:
+        context = camera_browser.new_context(
+            **{**browser_context_args, "base_url": server, "permissions": ["camera"], **extra}
+        )
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def api(playwright: Playwright, server: str) -> Iterator[APIRequestContext]:
+    request = playwright.request.new_context(base_url=server)
+    yield request
+    request.dispose()

@@ -6,15 +6,14 @@ one person's screen and writes it there before the other person's scanner opens 
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import APIRequestContext, Browser, BrowserContext, Page, Playwright, expect
+from playwright.sync_api import APIRequestContext, Page, expect
 
-from tests.e2e.camera import FAKE_CAMERA_ARGS, blank_frame, show_to_camera
+from tests.e2e.camera import ContextFactory, show_to_camera
 from tests.e2e.flows import (
     DEMO_MERCHANT,
     Person,
@@ -28,54 +27,8 @@ from tests.e2e.test_text_zoom import enlarge_text
 
 pytestmark = pytest.mark.e2e
 
-ContextFactory = Callable[..., BrowserContext]
 # « Solde du 3 déc. à 9 h 40 — vous êtes hors connexion. »
 SAVED_AT = r"du \d{1,2}(er)?\s\S+\sà\s\d{1,2}\sh\s\d{2} — vous êtes hors connexion\."
-
-
-@pytest.fixture(scope="module")
-def camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("camera") / "camera.y4m"
-    path.write_bytes(blank_frame())
-    return path
-
-
-@pytest.fixture(scope="module")
-def camera_browser(
-    playwright: Playwright, browser_type_launch_args: dict[str, Any], camera_file: Path
-) -> Iterator[Browser]:
-    """A Chromium of its own whose camera films `camera_file` (read again each time a camera opens)."""
-    args = [*browser_type_launch_args.get("args", []), *FAKE_CAMERA_ARGS]
-    args.append(f"--use-file-for-fake-video-capture={camera_file}")
-    browser = playwright.chromium.launch(**{**browser_type_launch_args, "args": args})
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def camera_context(
-    camera_browser: Browser, browser_context_args: dict[str, Any], server: str
-) -> Iterator[ContextFactory]:
-    """New contexts (a Pixel 5 in French) allowed to use the fake camera."""
-    contexts: list[BrowserContext] = []
-
-    def make(**extra: Any) -> BrowserContext:
-        context = camera_browser.new_context(
-            **{**browser_context_args, "base_url": server, "permissions": ["camera"], **extra}
-        )
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture(scope="module")
-def api(playwright: Playwright, server: str) -> Iterator[APIRequestContext]:
-    request = playwright.request.new_context(base_url=server)
-    yield request
-    request.dispose()
 
 
 def bearer(api: APIRequestContext, person: Person) -> dict[str, str]:

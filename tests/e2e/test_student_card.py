@@ -7,25 +7,22 @@ import re
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from playwright.sync_api import APIRequestContext, Browser, BrowserContext, Locator, Page, Playwright, expect
+from playwright.sync_api import APIRequestContext, Locator, Page, expect
 
 from api.student_card.format import Service
 from api.student_card.verifier import Reason, TrustBundle, Verdict, b64url_decode, verify
-from tests.e2e.camera import FAKE_CAMERA_ARGS, blank_frame, show_to_camera
+from tests.e2e.camera import ContextFactory, show_to_camera
 from tests.e2e.flows import DEMO_ADMIN, Person, heading, sign_in_as, wait_for_service_worker_control
 from tests.e2e.test_text_zoom import enlarge_text
 
 pytestmark = pytest.mark.e2e
 
-ContextFactory = Callable[..., BrowserContext]
 BUS = Person("Contrôle bus démo", "controle.bus@demo.coeurdevalence.fr", "demo-bus-valence")
 LIBRARY = Person(
     "Accueil médiathèque démo", "accueil.bibliotheque@demo.coeurdevalence.fr", "demo-bibliotheque-valence"
@@ -33,49 +30,6 @@ LIBRARY = Person(
 PHOTO = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
-
-
-@pytest.fixture(scope="module")
-def camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("card-camera") / "camera.y4m"
-    path.write_bytes(blank_frame())
-    return path
-
-
-@pytest.fixture(scope="module")
-def camera_browser(
-    playwright: Playwright, browser_type_launch_args: dict[str, Any], camera_file: Path
-) -> Iterator[Browser]:
-    args = [*browser_type_launch_args.get("args", []), *FAKE_CAMERA_ARGS]
-    args.append(f"--use-file-for-fake-video-capture={camera_file}")
-    browser = playwright.chromium.launch(**{**browser_type_launch_args, "args": args})
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def contexts(
-    camera_browser: Browser, browser_context_args: dict[str, Any], server: str
-) -> Iterator[ContextFactory]:
-    made: list[BrowserContext] = []
-
-    def make(**extra: Any) -> BrowserContext:
-        context = camera_browser.new_context(
-            **{**browser_context_args, "base_url": server, "permissions": ["camera"], **extra}
-        )
-        made.append(context)
-        return context
-
-    yield make
-    for context in made:
-        context.close()
-
-
-@pytest.fixture(scope="module")
-def api(playwright: Playwright, server: str) -> Iterator[APIRequestContext]:
-    request = playwright.request.new_context(base_url=server)
-    yield request
-    request.dispose()
 
 
 def token(api: APIRequestContext, person: Person) -> dict[str, str]:
@@ -151,10 +105,10 @@ def trust(api: APIRequestContext) -> TrustBundle:
 
 
 def test_issue_enrol_show_and_check_offline_through_the_camera(
-    contexts: ContextFactory, api: APIRequestContext, camera_file: Path, tmp_path: Path
+    camera_context: ContextFactory, api: APIRequestContext, camera_file: Path, tmp_path: Path
 ) -> None:
     student = new_student(api)
-    phone = contexts().new_page()
+    phone = camera_context().new_page()
     open_card(phone, student)
     expect(phone.get_by_role("heading", name=re.compile("Université Grenoble Alpes"))).to_be_visible()
     expect(phone.get_by_role("tab")).to_have_count(3)
@@ -172,7 +126,7 @@ def test_issue_enrol_show_and_check_offline_through_the_camera(
     expect(code).not_to_have_attribute("data-code", first or "", timeout=15_000)
     phone.context.set_offline(False)
 
-    checker = contexts().new_page()
+    checker = camera_context().new_page()
     sign_in_as(checker, BUS)
     checker.goto("/carte/controle")
     expect(heading(checker)).to_have_text("Contrôle des cartes")
@@ -194,15 +148,15 @@ def test_issue_enrol_show_and_check_offline_through_the_camera(
 
 
 def test_the_checker_online_shows_the_servers_photo_and_refuses_another_service(
-    contexts: ContextFactory, api: APIRequestContext
+    camera_context: ContextFactory, api: APIRequestContext
 ) -> None:
     student = new_student(api, services=("transport",))
-    phone = contexts().new_page()
+    phone = camera_context().new_page()
     open_card(phone, student)
     expect(phone.get_by_role("tab")).to_have_count(1)
     text = shown_code(phone, "Transports")
 
-    checker = contexts().new_page()
+    checker = camera_context().new_page()
     sign_in_as(checker, BUS)
     checker.goto("/carte/controle")
     checker.get_by_label("Ou collez le code").fill(text)
@@ -222,7 +176,7 @@ def test_the_checker_online_shows_the_servers_photo_and_refuses_another_service(
     expect(refused.get_by_role("img")).to_have_count(0)
     refused.get_by_role("button", name="Contrôle suivant").click()
 
-    library = contexts().new_page()
+    library = camera_context().new_page()
     sign_in_as(library, LIBRARY)
     library.goto("/carte/controle")
     library.get_by_label("Ou collez le code").fill(shown_code(phone, "Transports"))
@@ -237,10 +191,10 @@ def test_the_checker_online_shows_the_servers_photo_and_refuses_another_service(
 
 
 def test_the_card_screens_meet_axe_and_200_percent_text(
-    contexts: ContextFactory, api: APIRequestContext
+    camera_context: ContextFactory, api: APIRequestContext
 ) -> None:
     student = new_student(api)
-    page = contexts().new_page()
+    page = camera_context().new_page()
     open_card(page, student)
     shown_code(page, "Bibliothèque")
     page.get_by_role("tab", name="Bibliothèque").press("ArrowRight")
@@ -264,7 +218,7 @@ def test_the_card_screens_meet_axe_and_200_percent_text(
     )
     assert overflow == [], f"wider than the screen at 200 %: {overflow}"
 
-    checker = contexts().new_page()
+    checker = camera_context().new_page()
     sign_in_as(checker, BUS)
     checker.goto("/carte/controle")
     checker.get_by_label("Ou collez le code").fill("VC1:ABC")
@@ -275,9 +229,60 @@ def test_the_card_screens_meet_axe_and_200_percent_text(
     assert serious == [], serious
 
 
-def test_someone_without_a_card_learns_how_to_get_one(contexts: ContextFactory) -> None:
-    page = contexts().new_page()
+def test_someone_without_a_card_learns_how_to_get_one(camera_context: ContextFactory) -> None:
+    page = camera_context().new_page()
     page.goto("/carte")
     expect(heading(page)).to_have_text("Carte étudiante")
     expect(page.get_by_role("heading", name="La carte étudiante")).to_be_visible()
     expect(page.get_by_text("service de la vie étudiante")).to_be_visible()
+
+
+def test_the_student_office_issues_suspends_and_restores_a_card(
+    camera_context: ContextFactory, api: APIRequestContext, tmp_path: Path
+) -> None:
+    person = Person("Noé Lambert", f"noe-{uuid.uuid4().hex[:8]}@example.fr")
+    registered = api.post(
+        "/api/v1/auth/register",
+        data={"email": person.email, "password": person.password, "display_name": person.display_name},
+    )
+    assert registered.status == 201, registered.text()
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(PHOTO)
+
+    office = camera_context().new_page()
+    sign_in_as(office, DEMO_ADMIN)
+    office.goto("/admin")
+    office.get_by_role("link", name="Cartes étudiantes").click()
+    expect(heading(office)).to_have_text("Cartes étudiantes")
+    form = office.get_by_role("form", name="Établir une carte")
+    form.get_by_label("Adresse e-mail du compte de l’étudiant").fill(person.email)
+    form.get_by_label("Numéro d’étudiant").fill("22307788")
+    form.get_by_label("Photo (facultative)").set_input_files(str(photo))
+    form.get_by_label("Sport", exact=True).uncheck()
+    form.get_by_role("button", name="Établir la carte").click()
+    issued = office.get_by_role("listitem").filter(has_text="Noé Lambert · 22307788")
+    expect(issued).to_contain_text("Active")
+    expect(issued).to_contain_text("Transports jusqu’au")
+    expect(issued).not_to_contain_text("Sport")
+    serious = [v for v in Axe().run(office).response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert serious == [], serious
+
+    # A second card for the same student is refused, with the reason.
+    form.get_by_label("Adresse e-mail du compte de l’étudiant").fill(person.email)
+    form.get_by_label("Numéro d’étudiant").fill("22307788")
+    form.get_by_role("button", name="Établir la carte").click()
+    expect(form.get_by_role("alert")).to_contain_text("déjà une carte")
+
+    phone = camera_context().new_page()
+    open_card(phone, person)
+    expect(phone.get_by_role("tab")).to_have_count(2)
+
+    issued.get_by_role("button", name="Suspendre").click()
+    expect(issued).to_contain_text("Suspendue")
+    phone.reload()
+    expect(phone.get_by_text("Votre carte est suspendue")).to_be_visible()
+    expect(phone.get_by_role("tab")).to_have_count(0)
+    issued.get_by_role("button", name="Rétablir").click()
+    expect(issued).to_contain_text("Active")
+    phone.reload()
+    expect(phone.get_by_role("tab")).to_have_count(2)

@@ -4,6 +4,7 @@ offline verifiers trust what the root key signs, and the student sees who checke
 import base64
 import io
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,13 +14,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from api.auth.models import Role, ValidatorService
+from api.auth.models import Role, User, ValidatorService
 from api.student_card import keys, service
-from api.student_card.format import Service
+from api.student_card.format import Service, from_text
 from api.student_card.models import Check, CheckCount, Entitlement, IssuerKey
 from api.student_card.verifier import Reason, TrustBundle, Verdict, verify
 from tests.factories import bearer, make_user, sign_in
-from tests.student_card.phone import Phone, credential_fields, unb64url
+from tests.student_card.phone import Phone, base45, credential_fields, unb64url
 
 ADMIN = "/api/v1/admin/student-cards"
 # The smallest PNG there is: one transparent pixel.
@@ -402,3 +403,36 @@ def test_the_demo_student_can_show_a_code_that_each_demo_validator_checks(
         text = phone.code(validator_service.value, at=time.time())
         verdict = client.post("/api/v1/student-cards/verify", json={"qr": text}, headers=validator).json()
         assert verdict["verdict"] == "green", (validator_service, verdict)
+
+
+def test_the_student_office_may_name_the_account_by_its_email(
+    client: TestClient, campus: Campus, session: Session
+) -> None:
+    student = session.get(User, uuid.UUID(campus.student_id))
+    assert student is not None
+    body = card_body(campus)
+    del body["user_id"]
+    unknown = client.post(ADMIN, json={**body, "email": "personne@example.fr"}, headers=campus.admin)
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "email"
+    neither = client.post(ADMIN, json=body, headers=campus.admin)
+    assert neither.status_code == 422 and "e-mail" in neither.text
+    both = client.post(
+        ADMIN, json={**body, "email": student.email, "user_id": campus.student_id}, headers=campus.admin
+    )
+    assert both.status_code == 422
+    issued = client.post(ADMIN, json={**body, "email": student.email.upper()}, headers=campus.admin)
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["user_id"] == campus.student_id
+
+
+def test_a_forged_code_is_not_put_in_the_students_history(client: TestClient, campus: Campus) -> None:
+    issue(client, campus)
+    phone = Phone()
+    enrol(client, campus, phone)
+    data = bytearray(from_text(phone.code("transport", at=time.time())).pack())
+    data[-1] ^= 0x01  # the phone's signature no longer holds: the pseudonym in it proves nothing
+    forged = check(client, campus, "VC1:" + base45(bytes(data)))
+    assert (forged["verdict"], forged["reason"]) == ("red", "bad_signature")
+    assert check(client, campus, phone.code("transport", at=time.time()))["verdict"] == "green"
+    history = client.get("/api/v1/me/student-card/checks", headers=campus.student).json()["results"]
+    assert [c["reason"] for c in history] == ["ok"]

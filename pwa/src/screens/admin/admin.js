@@ -7,6 +7,7 @@ import { actionButton, emptyState, errorBlock, skeletonList, sourceNote } from '
 import { pageFrame } from '../../ui/page.js';
 import { statusLine, whenSignedIn } from '../../ui/signed-in.js';
 import { decisionDialog } from './decision-dialog.js';
+import { adminCardsLink, mountAdminCards } from './cards.js';
 import { adminLoyaltyLink, mountAdminLoyalty } from './loyalty.js';
 
 const PAGE = 20;
@@ -287,11 +288,12 @@ function activeShopsSection(active) {
 
 export function adminScreen({ api, auth }) {
   return {
-    // /admin/fidelite is the loyalty programme's own page (issue 12).
-    path: /^\/admin(?:\/(?<section>fidelite))?$/,
+    // /admin/fidelite is the loyalty programme's own page (issue 12), /admin/cartes the student cards' (13).
+    path: /^\/admin(?:\/(?<section>fidelite|cartes))?$/,
     title: 'Administration',
     mount(outlet, context) {
       if (context?.params?.section === 'fidelite') return mountAdminLoyalty(outlet, { api, auth, ...context });
+      if (context?.params?.section === 'cartes') return mountAdminCards(outlet, { api, auth, ...context });
       const { body } = pageFrame(outlet, { title: 'Administration' });
       return whenSignedIn(auth, body, {
         signedOutText: 'Connectez-vous avec un compte de la ville pour accéder à l’administration.',
@@ -344,7 +346,7 @@ export function adminScreen({ api, auth }) {
           });
           shops.load();
           claims.load();
-          setChildren(body, adminLoyaltyLink(), shops.element, claims.element, activeShopsSection(active));
+          setChildren(body, adminLoyaltyLink(), adminCardsLink(), shops.element, claims.element, activeShopsSection(active));
           return () => {
             shops.destroy();
             claims.destroy();
